@@ -1,0 +1,23 @@
+/* Command-line front ends: one function per subcommand, each parses its
+ * own options and calls the pipeline.  They print results to stdout; only
+ * main.c prints errors. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef int (*AttestCommandFunc) (int argc, char **argv, GError **error);
+
+typedef struct
+{
+  const char *name;
+  AttestCommandFunc func;
+  const char *summary;
+} AttestCommand;
+
+const AttestCommand *attest_cli_commands (void);
+
+int attest_cli_compile (int argc, char **argv, GError **error);
+
+G_END_DECLS

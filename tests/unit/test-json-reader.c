@@ -1,0 +1,120 @@
+#include <string.h>
+
+#include "error.h"
+#include "json-reader.h"
+
+static AttestJson *
+parse (const char *text, GError **error)
+{
+  return attest_json_parse (text, strlen (text), "t.json", error);
+}
+
+static void
+test_rejects_duplicate_key (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AttestJson) root = parse ("{\"a\": {\"b\": 1, \"b\": 2}}", &error);
+
+  g_assert_null (root);
+  g_assert_error (error, ATTEST_ERROR, ATTEST_ERROR_JSON);
+  g_assert_nonnull (strstr (error->message, "t.json: a "));
+  g_assert_nonnull (strstr (error->message, "duplicate key \"b\""));
+}
+
+static void
+test_locates_errors_in_arrays (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AttestJson) root = parse ("{\"s\": [1, {\"x\": tru}]}", &error);
+
+  g_assert_null (root);
+  g_assert_nonnull (strstr (error->message, "s[1].x"));
+}
+
+static void
+test_rejects_trailing_data_and_truncation (void)
+{
+  const char *bad[] = { "{} {}", "{\"a\": [1, 2", "{\"a\": \"x", "[01]", "[1.]", "[\"\\u0000\"]",
+                        "[\"\\ud800\"]", "{\"a\" 1}", "[1,]", "", "nul" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AttestJson) root = parse (bad[i], &error);
+
+      g_test_message ("input %s", bad[i]);
+      g_assert_null (root);
+      g_assert_error (error, ATTEST_ERROR, ATTEST_ERROR_JSON);
+    }
+}
+
+static void
+test_rejects_deep_nesting (void)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AttestJson) root = NULL;
+
+  for (int i = 0; i < ATTEST_JSON_MAX_DEPTH + 1; i++)
+    g_string_append_c (s, '[');
+  for (int i = 0; i < ATTEST_JSON_MAX_DEPTH + 1; i++)
+    g_string_append_c (s, ']');
+  root = parse (s->str, &error);
+  g_assert_null (root);
+  g_assert_nonnull (strstr (error->message, "nested too deeply"));
+}
+
+static void
+test_u64_is_exact (void)
+{
+  g_autoptr(AttestJson) root = parse ("[18446744073709551615, 18446744073709551616, -1, 1.0, 1e3, 7]", NULL);
+  guint64 v = 0;
+  g_autoptr(GError) e1 = NULL, e2 = NULL, e3 = NULL, e4 = NULL, e5 = NULL;
+
+  g_assert_nonnull (root);
+  g_assert_true (attest_json_get_u64 (g_ptr_array_index (root->items, 0), "v", G_MAXUINT64, &v, NULL));
+  g_assert_cmpuint (v, ==, G_MAXUINT64);
+  g_assert_false (attest_json_get_u64 (g_ptr_array_index (root->items, 1), "v", G_MAXUINT64, &v, &e1));
+  g_assert_nonnull (strstr (e1->message, "overflows"));
+  g_assert_false (attest_json_get_u64 (g_ptr_array_index (root->items, 2), "v", G_MAXUINT64, &v, &e2));
+  g_assert_nonnull (strstr (e2->message, "negative"));
+  g_assert_false (attest_json_get_u64 (g_ptr_array_index (root->items, 3), "v", G_MAXUINT64, &v, &e3));
+  g_assert_false (attest_json_get_u64 (g_ptr_array_index (root->items, 4), "v", G_MAXUINT64, &v, &e4));
+  g_assert_false (attest_json_get_u64 (g_ptr_array_index (root->items, 5), "v", 6, &v, &e5));
+  g_assert_nonnull (strstr (e5->message, "out of range"));
+}
+
+static void
+test_strings_unescape (void)
+{
+  g_autoptr(AttestJson) root = parse ("[\"a\\n\\u00e9\\ud83d\\ude00\\\"\"]", NULL);
+
+  g_assert_nonnull (root);
+  g_assert_cmpstr (((AttestJson *) g_ptr_array_index (root->items, 0))->text, ==, "a\n\xc3\xa9\xf0\x9f\x98\x80\"");
+}
+
+static void
+test_check_keys_names_case_variant (void)
+{
+  static const char *const allowed[] = { "defaultAction", NULL };
+  g_autoptr(AttestJson) root = parse ("{\"DefaultAction\": 1}", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (attest_json_check_keys (root, "", allowed, &error));
+  g_assert_error (error, ATTEST_ERROR, ATTEST_ERROR_POLICY_INVALID);
+  g_assert_nonnull (strstr (error->message, "spelt \"defaultAction\""));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/json/parse/rejects-duplicate-key", test_rejects_duplicate_key);
+  g_test_add_func ("/json/parse/locates-errors-in-arrays", test_locates_errors_in_arrays);
+  g_test_add_func ("/json/parse/rejects-malformed", test_rejects_trailing_data_and_truncation);
+  g_test_add_func ("/json/parse/rejects-deep-nesting", test_rejects_deep_nesting);
+  g_test_add_func ("/json/u64/is-exact", test_u64_is_exact);
+  g_test_add_func ("/json/string/unescapes", test_strings_unescape);
+  g_test_add_func ("/json/keys/names-case-variant", test_check_keys_names_case_variant);
+  return g_test_run ();
+}
