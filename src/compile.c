@@ -500,6 +500,18 @@ emit_x86_64_section (Asm *a, const AttestFilterArch *native, const AttestFilterA
 }
 
 static gboolean
+multiplexers_denied (GPtrArray *arches)
+{
+  for (guint i = 0; i < arches->len; i++)
+    {
+      const AttestFilterArch *arch = g_ptr_array_index (arches, i);
+      if (arch->socketcall_nr >= 0 || arch->ipc_nr >= 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
 stub_wanted (const AttestPolicy *policy)
 {
   AttestActionKind kind = policy->default_action.kind;
@@ -556,8 +568,11 @@ build_stub (Compiler *c, GArray *out, GError **error)
     }
   label (&a, L_ENOSYS);
   emit (&a, BPF_RET | BPF_K, L_NEXT, L_NEXT, SECCOMP_RET_ERRNO | ENOSYS);
-  label (&a, L_DEFAULT);
-  emit (&a, BPF_RET | BPF_K, L_NEXT, L_NEXT, attest_action_to_scmp (&c->policy->default_action));
+  if (multiplexers_denied (arches))
+    {
+      label (&a, L_DEFAULT);
+      emit (&a, BPF_RET | BPF_K, L_NEXT, L_NEXT, attest_action_to_scmp (&c->policy->default_action));
+    }
   return assemble (&a, out, error);
 }
 

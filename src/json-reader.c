@@ -172,7 +172,7 @@ parse_string (Reader *r, GString *loc, char **out, GError **error)
       if (*r->p == '"')
         break;
       if ((guchar) *r->p < 0x20)
-        return fail (r, loc, error, "control character in string");
+        return fail (r, loc, error, *r->p == '\n' ? "unterminated string" : "control character in string");
       if (*r->p == '\\')
         {
           r->p++;
@@ -293,8 +293,8 @@ parse_object (Reader *r, GString *loc, AttestJson **out, GError **error)
         return FALSE;
       if (attest_json_member (node, key) != NULL)
         {
-          g_autofree char *what = g_strdup_printf ("duplicate key \"%s\"", key);
-          return fail (r, loc, error, what);
+          g_string_append_printf (loc, "%s%s", loc->len > 0 ? "." : "", key);
+          return fail (r, loc, error, "duplicate key");
         }
       skip_ws (r);
       if (r->p >= r->end || *r->p != ':')
