@@ -1,5 +1,7 @@
 /* errnames.c: see errnames.h. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "errnames.h"
 
 #include <errno.h>

@@ -1,5 +1,7 @@
 /* json-out.c: see json-out.h. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "json-out.h"
 
 #include <stdio.h>

@@ -1,5 +1,7 @@
 /* result.c: see result.h. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "result.h"
 
 #include <stdio.h>
