@@ -1,0 +1,447 @@
+#include "pipeline.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "bundle.h"
+#include "bwrap-argv.h"
+#include "collect.h"
+#include "compile.h"
+#include "error.h"
+#include "fdutil.h"
+#include "host.h"
+#include "launch.h"
+#include "sandbox-limits.h"
+#include "paths.h"
+#include "policy.h"
+#include "profile.h"
+
+#define FIXTURE_NAME "fixture.json"
+#define FIXTURE_TEXT "{\"packet\":\"attestation-fixture\"}\n"
+#define MIN_BWRAP_MINOR 5   /* 0.5.0: --clearenv; --json-status-fd is 0.3.2 */
+
+/* What a run owns and must undo on every path. */
+typedef struct
+{
+  const AttestRunOptions *o;
+  AttestEvidence *ev;
+  AttestProfile *profile;
+  AttestPolicy *policy;
+  AttestFilter *filter;
+  AttestMatrix *matrix;
+  char *work_dir;            /* private: staging mount point, created in/out */
+  char *staged_tmp;
+  gboolean made_in, made_out, made_evidence;
+  char *evidence_dir;
+  gint64 t0;
+} Run;
+
+void
+attest_run_result_free (AttestRunResult *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->bundle_path);
+  g_clear_pointer (&r->judgement, attest_judgement_free);
+  g_free (r->kept_in);
+  g_free (r->kept_out);
+  g_free (r);
+}
+
+static void
+timing (Run *run, const char *stage, gint64 since)
+{
+  gint64 us = g_get_monotonic_time () - since;
+  g_hash_table_insert (run->ev->timings_us, g_strdup (stage), g_memdup2 (&us, sizeof us));
+}
+
+static gboolean
+usage_error (GError **error, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+usage_error (GError **error, const char *fmt, ...)
+{
+  va_list ap;
+  g_autofree char *msg = NULL;
+
+  va_start (ap, fmt);
+  msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_set_error_literal (error, ATTEST_ERROR, ATTEST_ERROR_USAGE, msg);
+  return FALSE;
+}
+
+/* ---- 0. inputs ---- */
+
+static gboolean
+valid_run_date (const char *date)
+{
+  g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *iso = NULL;
+
+  if (date == NULL || strlen (date) != 10)
+    return FALSE;
+  iso = g_strconcat (date, "T00:00:00Z", NULL);
+  dt = g_date_time_new_from_iso8601 (iso, NULL);
+  return dt != NULL;
+}
+
+static char *
+today (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  return g_date_time_format (now, "%Y-%m-%d");
+}
+
+static gboolean
+existing_dir (const char *what, const char *path, GError **error)
+{
+  struct stat st;
+
+  if (lstat (path, &st) < 0 || !S_ISDIR (st.st_mode))
+    return usage_error (error, "%s %s: not an existing folder (symbolic links refused)", what, path);
+  return TRUE;
+}
+
+static gboolean
+resolve_inputs (Run *run, GError **error)
+{
+  const AttestRunOptions *o = run->o;
+  AttestProfile *p = run->profile;
+  AttestEvidence *ev = run->ev;
+  const char *ci = attest_host_ci_venue ();
+
+  p->policy = o->policy != NULL ? g_strdup (o->policy) : attest_paths_policy ();
+  p->probe = o->probe != NULL ? g_canonicalize_filename (o->probe, NULL) : attest_paths_probe ();
+  p->bwrap = o->bwrap != NULL ? g_strdup (o->bwrap) : attest_paths_bwrap ();
+  p->run_date = o->run_date != NULL ? g_strdup (o->run_date) : today ();
+  if (!valid_run_date (p->run_date))
+    return usage_error (error, "--run-date %s: not a date of the form YYYY-MM-DD", p->run_date);
+  if (!g_file_test (p->probe, G_FILE_TEST_IS_REGULAR))
+    return usage_error (error, "--probe %s: no such file", p->probe);
+  if (o->in_dir != NULL && !existing_dir ("--in", o->in_dir, error))
+    return FALSE;
+  if (o->out_dir != NULL && !existing_dir ("--out", o->out_dir, error))
+    return FALSE;
+  if (o->evidence_dir != NULL && !existing_dir ("--evidence", o->evidence_dir, error))
+    return FALSE;
+  for (guint i = 0; o->weaken != NULL && o->weaken[i] != NULL; i++)
+    if (!attest_profile_weaken (p, o->weaken[i], error))
+      return FALSE;
+  if (o->venue != NULL && *o->venue == '\0')
+    return usage_error (error, "--venue: must not be empty");
+  ev->venue = g_strdup (o->venue != NULL ? o->venue : ci != NULL ? ci : ATTEST_DEFAULT_VENUE);
+  ev->venue_source = g_strdup (o->venue != NULL ? "operator" : ci != NULL ? "ci-detected" : "default");
+  ev->run_date = g_strdup (p->run_date);
+  ev->allow_degraded_limits = o->allow_degraded_limits;
+  ev->weakened = attest_profile_weakened (p);
+  return TRUE;
+}
+
+/* ---- 1-2. policy and compile ---- */
+
+static gboolean
+compile_policy (Run *run, GError **error)
+{
+  g_autofree char *matrix_path = run->o->matrix != NULL ? g_strdup (run->o->matrix) : attest_paths_matrix ();
+  AttestCompileOptions options = { 0 };
+  gint64 t = g_get_monotonic_time ();
+
+  run->matrix = attest_matrix_load_file (matrix_path, error);
+  if (run->matrix == NULL)
+    return FALSE;
+  run->policy = attest_policy_load_file (run->profile->policy, error);
+  if (run->policy == NULL)
+    return FALSE;
+  run->filter = attest_compile (run->policy, &options, error);
+  if (run->filter == NULL)
+    return FALSE;
+  timing (run, "compile", t);
+  run->ev->policy_path = g_strdup (run->profile->policy);
+  run->ev->policy_sha256 = g_strdup (run->policy->sha256);
+  run->ev->compile_manifest = attest_filter_manifest (run->filter);
+  return TRUE;
+}
+
+/* ---- 3. profile: folders ---- */
+
+static gboolean
+make_fixture_in (const char *dir, GError **error)
+{
+  g_autofree char *fixture = g_build_filename (dir, FIXTURE_NAME, NULL);
+
+  if (g_mkdir (dir, 0755) < 0 || !g_file_set_contents (fixture, FIXTURE_TEXT, -1, error)
+      || chmod (fixture, 0444) < 0 || chmod (dir, 0555) < 0)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_OUTPUT, "%s: %s", dir, g_strerror (errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+prepare_folders (Run *run, GError **error)
+{
+  const AttestRunOptions *o = run->o;
+  AttestProfile *p = run->profile;
+
+  run->work_dir = g_dir_make_tmp ("sandbox-attest-XXXXXX", error);
+  if (run->work_dir == NULL)
+    return FALSE;
+  run->staged_tmp = g_build_filename (run->work_dir, "tmp", NULL);
+  if (g_mkdir (run->staged_tmp, 0700) < 0)
+    return usage_error (error, "%s: %s", run->staged_tmp, g_strerror (errno));
+  p->in_dir = o->in_dir != NULL ? g_canonicalize_filename (o->in_dir, NULL) : g_build_filename (run->work_dir, "in", NULL);
+  p->out_dir = o->out_dir != NULL ? g_canonicalize_filename (o->out_dir, NULL) : g_build_filename (run->work_dir, "out", NULL);
+  run->made_in = o->in_dir == NULL;
+  run->made_out = o->out_dir == NULL;
+  if (run->made_in && !make_fixture_in (p->in_dir, error))
+    return FALSE;
+  if (run->made_out && g_mkdir (p->out_dir, 0755) < 0)
+    return usage_error (error, "%s: %s", p->out_dir, g_strerror (errno));
+  if (o->evidence_dir != NULL)
+    run->evidence_dir = g_strdup (o->evidence_dir);
+  else
+    {
+      g_autofree char *template = g_strdup_printf ("sandbox-attest-%s-XXXXXX", p->run_date);
+      run->evidence_dir = g_mkdtemp_full (g_steal_pointer (&template), 0755);
+      if (run->evidence_dir == NULL)
+        {
+          g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_BLOCKED, "creating an evidence folder here: %s",
+                       g_strerror (errno));
+          return FALSE;
+        }
+      run->made_evidence = TRUE;
+    }
+  return TRUE;
+}
+
+/* ---- host facts ---- */
+
+static void
+record_host (Run *run)
+{
+  AttestEvidence *ev = run->ev;
+  g_autoptr(GBytes) probe = attest_read_file_limited (run->profile->probe, 64 * 1024 * 1024, FALSE, NULL);
+
+  ev->identity = attest_host_identity ();
+  ev->runtime = attest_host_runtime (run->profile->bwrap);
+  ev->probe_path = g_strdup (run->profile->probe);
+  ev->probe_sha256 = probe != NULL ? attest_sha256_hex_bytes (probe) : NULL;
+  ev->dynimport = attest_host_check_dynimport (run->profile->probe);
+  ev->host_namespaces = attest_collect_host_namespaces ();
+}
+
+static gboolean
+bwrap_usable (Run *run)
+{
+  g_autoptr(GError) error = NULL;
+  guint major = 0, minor = 0, micro = 0;
+
+  if (run->profile->bwrap == NULL)
+    {
+      g_ptr_array_add (run->ev->problems, g_strdup ("bwrap not found in PATH (install the bubblewrap package, or pass --bwrap)"));
+      return FALSE;
+    }
+  if (!attest_host_bwrap_version (run->profile->bwrap, &major, &minor, &micro, NULL, &error))
+    {
+      g_ptr_array_add (run->ev->problems, g_strdup_printf ("bwrap %s cannot run: %s", run->profile->bwrap, error->message));
+      return FALSE;
+    }
+  if (major == 0 && minor < MIN_BWRAP_MINOR)
+    {
+      g_ptr_array_add (run->ev->problems, g_strdup_printf ("bwrap %u.%u.%u is too old: 0.%d.0 or newer is needed (--clearenv)",
+                                                           major, minor, micro, MIN_BWRAP_MINOR));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- 4-5. argv and launch ---- */
+
+static void
+launch_sandbox (Run *run)
+{
+  AttestEvidence *ev = run->ev;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AttestLimits) limits = NULL;
+  attest_autofd seccomp_fd = -1;
+  gint64 t = g_get_monotonic_time ();
+
+  limits = attest_limits_setup (&run->profile->limits, &error);
+  timing (run, "limits_setup", t);
+  if (limits == NULL)
+    {
+      g_ptr_array_add (ev->problems, g_strdup_printf ("limits: %s", error->message));
+      return;
+    }
+  ev->limits = attest_limits_to_json (limits);
+  if (run->profile->seccomp && (seccomp_fd = attest_sealed_memfd_new ("sandbox-attest-bpf", run->filter->bpf, &error)) < 0)
+    {
+      g_ptr_array_add (ev->problems, g_strdup_printf ("seccomp: %s", error->message));
+      attest_limits_teardown (limits, NULL);
+      return;
+    }
+  ev->argv = attest_bwrap_argv_build (run->profile, run->staged_tmp);
+  ev->argv_normalised = attest_bwrap_argv_normalise (ev->argv, run->profile, run->staged_tmp);
+  ev->tmp_staged = run->profile->tmp_noexec;
+
+  t = g_get_monotonic_time ();
+  ev->launch = attest_launch (ev->argv, seccomp_fd, run->profile->tmp_noexec ? run->staged_tmp : NULL, limits,
+                              run->o->timeout_s, &error);
+  timing (run, "sandbox", t);
+  if (ev->launch == NULL)
+    g_ptr_array_add (ev->problems, g_strdup_printf ("launch: %s", error->message));
+  t = g_get_monotonic_time ();
+  g_clear_error (&error);
+  /* Observed peaks are read before the cgroups go away. */
+  g_clear_pointer (&ev->limits, json_node_unref);
+  ev->limits = attest_limits_to_json (limits);
+  if (!attest_limits_teardown (limits, &error))
+    g_ptr_array_add (ev->problems, g_strdup_printf ("limits teardown: %s", error->message));
+  timing (run, "limits_teardown", t);
+}
+
+/* ---- 6. collect ---- */
+
+static void
+collect_results (Run *run)
+{
+  AttestEvidence *ev = run->ev;
+  g_autoptr(GError) error = NULL;
+
+  if (ev->launch == NULL)
+    return;
+  ev->json_status = g_bytes_ref (ev->launch->json_status);
+  ev->status = attest_collect_status (ev->launch->json_status);
+  ev->inside = attest_collect_inside (run->profile->out_dir, &error);
+  if (ev->inside == NULL)
+    ev->inside_error = g_strdup (error->message);
+}
+
+/* ---- 7-8. bundle and verdict ---- */
+
+static JsonNode *
+judged_bundle (Run *run, AttestJudgement **out_judgement, GError **error)
+{
+  g_autoptr(JsonNode) bundle = attest_bundle_build (run->ev);
+  g_autoptr(GBytes) bytes = attest_bundle_to_bytes (bundle);
+  g_autoptr(AttestJson) parsed = attest_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                                    "bundle", error);
+  AttestVerifyOptions options = { run->o->allow_degraded_limits, NULL, NULL };
+  g_autoptr(AttestJudgement) j = NULL;
+  JsonObject *root = json_node_get_object (bundle);
+  JsonNode *judgement;
+
+  /* The verifier judges the bytes as written, exactly as `verify` will. */
+  if (parsed == NULL || (j = attest_verify (parsed, run->matrix, &options, error)) == NULL)
+    return NULL;
+  judgement = attest_judgement_to_json (j);
+  json_object_set_string_member (root, "verdict", j->accepted ? "ACCEPTED" : "BLOCKED");
+  json_object_set_member (root, "judgement", judgement);
+  json_object_set_string_member (root, "matrix_sha256", run->matrix->sha256);
+  *out_judgement = g_steal_pointer (&j);
+  return g_steal_pointer (&bundle);
+}
+
+static gboolean
+write_bundle (Run *run, JsonNode *bundle, char **out_path, GError **error)
+{
+  g_autofree char *name = attest_bundle_file_name (run->ev->venue, run->ev->run_date);
+  g_autofree char *path = g_build_filename (run->evidence_dir, name, NULL);
+  g_autoptr(GBytes) bytes = attest_bundle_to_bytes (bundle);
+
+  if (!attest_write_file_atomic (path, bytes, run->o->force, error))
+    {
+      (*error)->code = g_error_matches (*error, ATTEST_ERROR, ATTEST_ERROR_OUTPUT) && strstr ((*error)->message, "already exists")
+                       ? ATTEST_ERROR_USAGE : ATTEST_ERROR_BLOCKED;
+      g_prefix_error (error, "writing the bundle (none was written): ");
+      return FALSE;
+    }
+  *out_path = g_steal_pointer (&path);
+  return TRUE;
+}
+
+/* ---- clean-up ---- */
+
+static void
+cleanup (Run *run, AttestRunResult *result)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (run->work_dir == NULL)
+    return;
+  if (run->o->keep && result != NULL)
+    {
+      result->kept_in = run->made_in ? g_strdup (run->profile->in_dir) : NULL;
+      result->kept_out = run->made_out ? g_strdup (run->profile->out_dir) : NULL;
+      (void) g_rmdir (run->staged_tmp);
+      return;
+    }
+  /* Folders the operator named are never removed: they are outside work_dir. */
+  if (!attest_paths_remove_tree (run->work_dir, &error))
+    g_warning ("%s", error->message);
+}
+
+static void
+run_clear (Run *run)
+{
+  attest_evidence_free (run->ev);
+  attest_profile_free (run->profile);
+  attest_policy_free (run->policy);
+  attest_filter_free (run->filter);
+  attest_matrix_free (run->matrix);
+  g_free (run->work_dir);
+  g_free (run->staged_tmp);
+  g_free (run->evidence_dir);
+}
+
+static gboolean
+interrupted (Run *run, GError **error)
+{
+  int sig = run->ev->launch != NULL && run->ev->launch->interrupted_by ? run->ev->launch->interrupted_by
+                                                                        : attest_launch_pending_signal ();
+  if (sig == 0)
+    return FALSE;
+  g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_BLOCKED, "interrupted by %s: the sandbox was killed, no bundle written",
+               g_strsignal (sig));
+  return TRUE;
+}
+
+AttestRunResult *
+attest_pipeline_run (const AttestRunOptions *o, GError **error)
+{
+  Run run = { o, attest_evidence_new (), attest_profile_new_default (), NULL, NULL, NULL, NULL, NULL,
+              FALSE, FALSE, FALSE, NULL, g_get_monotonic_time () };
+  g_autoptr(AttestRunResult) result = g_new0 (AttestRunResult, 1);
+  g_autoptr(JsonNode) bundle = NULL;
+  gboolean ok;
+
+  attest_launch_block_signals ();
+  ok = resolve_inputs (&run, error) && compile_policy (&run, error) && prepare_folders (&run, error);
+  if (ok)
+    {
+      record_host (&run);
+      if (bwrap_usable (&run) && !interrupted (&run, NULL))
+        launch_sandbox (&run);
+      collect_results (&run);
+      timing (&run, "total", run.t0);
+      ok = !interrupted (&run, error)
+           && (bundle = judged_bundle (&run, &result->judgement, error)) != NULL
+           && write_bundle (&run, bundle, &result->bundle_path, error);
+    }
+  cleanup (&run, ok ? result : NULL);
+  if (!ok && run.made_evidence)
+    (void) g_rmdir (run.evidence_dir);  /* only if empty: nothing half-written is left */
+  run_clear (&run);
+  if (!ok)
+    return NULL;
+  result->accepted = result->judgement->accepted;
+  return g_steal_pointer (&result);
+}

@@ -1,0 +1,81 @@
+#include "profile.h"
+
+#include <string.h>
+
+#include "error.h"
+
+AttestProfile *
+attest_profile_new_default (void)
+{
+  AttestProfile *p = g_new0 (AttestProfile, 1);
+
+  p->uid = ATTEST_SANDBOX_UID;
+  p->gid = ATTEST_SANDBOX_GID;
+  p->limits.pids_max = 64;
+  p->limits.memory_bytes = 256u * 1024u * 1024u;
+  p->limits.swap_bytes = 0;
+  p->limits.cpu_quota_us = 100000;
+  p->limits.cpu_period_us = 100000;
+  p->seccomp = TRUE;
+  p->tmp_noexec = TRUE;
+  p->unshare_net = TRUE;
+  p->drop_caps = TRUE;
+  p->clear_env = TRUE;
+  p->in_read_only = TRUE;
+  return p;
+}
+
+void
+attest_profile_free (AttestProfile *p)
+{
+  if (p == NULL)
+    return;
+  g_free (p->bwrap);
+  g_free (p->probe);
+  g_free (p->policy);
+  g_free (p->in_dir);
+  g_free (p->out_dir);
+  g_free (p->run_date);
+  g_strfreev (p->ro_binds);
+  g_free (p);
+}
+
+typedef struct
+{
+  const char *name;
+  gsize offset;
+} Protection;
+
+static const Protection protections[] = {
+  { "seccomp", G_STRUCT_OFFSET (AttestProfile, seccomp) },
+  { "tmp-noexec", G_STRUCT_OFFSET (AttestProfile, tmp_noexec) },
+  { "network", G_STRUCT_OFFSET (AttestProfile, unshare_net) },
+  { "capabilities", G_STRUCT_OFFSET (AttestProfile, drop_caps) },
+  { "env", G_STRUCT_OFFSET (AttestProfile, clear_env) },
+  { "in-ro", G_STRUCT_OFFSET (AttestProfile, in_read_only) },
+};
+
+gboolean
+attest_profile_weaken (AttestProfile *profile, const char *what, GError **error)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (protections); i++)
+    if (strcmp (protections[i].name, what) == 0)
+      {
+        G_STRUCT_MEMBER (gboolean, profile, protections[i].offset) = FALSE;
+        return TRUE;
+      }
+  g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_USAGE,
+               "--weaken: unknown protection \"%s\" (seccomp, tmp-noexec, network, capabilities, env, in-ro)", what);
+  return FALSE;
+}
+
+char *
+attest_profile_weakened (const AttestProfile *profile)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (protections); i++)
+    if (!G_STRUCT_MEMBER (gboolean, profile, protections[i].offset))
+      g_string_append_printf (s, "%s%s", s->len ? "," : "", protections[i].name);
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}

@@ -1,0 +1,52 @@
+/* Stage 3, profile: what the sandbox must be, flag for flag with the
+ * reference `docker run`.  Defaults equal that command; the CLI can change
+ * the paths, and tests weaken single protections on purpose (the weakened
+ * fields exist so that a test can prove each probe catches the loss). */
+#pragma once
+
+#include <glib.h>
+
+#include "sandbox-limits.h"
+
+G_BEGIN_DECLS
+
+#define ATTEST_SANDBOX_UID 65532
+#define ATTEST_SANDBOX_GID 65532
+#define ATTEST_SANDBOX_HOSTNAME "sandbox"
+#define ATTEST_SANDBOX_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define ATTEST_TMP_SIZE (16u * 1024u * 1024u)
+
+typedef struct
+{
+  char *bwrap;               /* absolute path of bwrap */
+  char *probe;               /* host path of the static probe */
+  char *policy;              /* host path of the seccomp policy */
+  char *in_dir;              /* host folder bound read-only at /in */
+  char *out_dir;             /* host folder bound read-write at /out */
+  char *run_date;            /* YYYY-MM-DD */
+  guint uid, gid;
+  AttestLimitsWanted limits;
+  GStrv ro_binds;            /* extra SRC DEST pairs, read-only */
+
+  /* Protections; all TRUE by default.  Only tests turn one off, through
+   * the hidden --weaken option, to prove a probe catches its loss. */
+  gboolean seccomp;
+  gboolean tmp_noexec;
+  gboolean unshare_net;
+  gboolean drop_caps;
+  gboolean clear_env;
+  gboolean in_read_only;
+} AttestProfile;
+
+AttestProfile *attest_profile_new_default (void);
+void attest_profile_free (AttestProfile *profile);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttestProfile, attest_profile_free)
+
+/* Turns one protection off by name (seccomp, tmp-noexec, network,
+ * capabilities, env, in-ro). */
+gboolean attest_profile_weaken (AttestProfile *profile, const char *what, GError **error);
+
+/* The list of protections a profile has turned off ("" when none). */
+char *attest_profile_weakened (const AttestProfile *profile);
+
+G_END_DECLS
