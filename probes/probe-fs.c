@@ -93,35 +93,17 @@ try_path (AttestCtx *ctx, const char *verb, AttestCallFn fn, const char *path)
 
 /* ---- PR-FS-RO-IN, PR-FS-ESC-1, PR-FS-ESC-2, PR-FS-OUT-OK ------------------ */
 
-/* The first regular file in @dir, for an open-for-write attempt. */
-static bool
-first_regular_file (const char *dir, char *buf, size_t size)
-{
-  DIR *d = opendir (dir);
-  if (d == NULL)
-    return false;
-  struct dirent *de;
-  bool found = false;
-  while (!found && (de = readdir (d)) != NULL)
-    if (de->d_type == DT_REG)
-      {
-        snprintf (buf, size, "%s/%s", dir, de->d_name);
-        found = true;
-      }
-  closedir (d);
-  return found;
-}
-
 void
 attest_probe_fs_ro_in (AttestCtx *ctx)
 {
-  char file[4096], dir[4096], existing[4096];
+  /* Creating a name checks the mount before the directory's permissions
+   * (EROFS first); opening an existing file would check its mode first and
+   * answer EACCES for read-only content, which proves nothing about /in. */
+  char file[4096], dir[4096];
   attest_unique_path (file, sizeof file, ctx->opts, ctx->opts->in_dir, "file");
   attest_unique_path (dir, sizeof dir, ctx->opts, ctx->opts->in_dir, "dir");
   try_path (ctx, CREATE_VERB, create_excl, file);
   try_path (ctx, "mkdir", make_dir, dir);
-  if (first_regular_file (ctx->opts->in_dir, existing, sizeof existing))
-    try_path (ctx, "open(O_WRONLY) without writing", open_for_write, existing);
 }
 
 void
