@@ -177,6 +177,22 @@ print_run_result (const AttestRunResult *r, gboolean json)
   g_print ("bundle: %s\n", r->bundle_path);
 }
 
+/* One line on stderr that says why, for logs that keep only stderr. */
+static void
+print_blocked_line (const AttestRunResult *r)
+{
+  for (guint i = 0; i < r->judgement->rows->len; i++)
+    {
+      const AttestRowResult *row = g_ptr_array_index (r->judgement->rows, i);
+      if (row->status == ATTEST_ROW_FAIL)
+        {
+          g_printerr ("sandbox-attest run: BLOCKED: %s: %s (%u failed rows; bundle %s)\n", row->id,
+                      row->message != NULL ? row->message : "failed", r->judgement->n_fail, r->bundle_path);
+          return;
+        }
+    }
+}
+
 int
 attest_cli_run (int argc, char **argv, GError **error)
 {
@@ -230,6 +246,8 @@ attest_cli_run (int argc, char **argv, GError **error)
       status = result == NULL ? attest_error_exit_status (*error) : result->accepted ? 0 : 3;
       if (result != NULL)
         print_run_result (result, json);
+      if (result != NULL && !result->accepted)
+        print_blocked_line (result);
     }
   g_free (o.policy);
   g_free (o.probe);

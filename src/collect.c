@@ -68,7 +68,9 @@ AttestStatus *
 attest_collect_status (GBytes *stream)
 {
   AttestStatus *s = g_new0 (AttestStatus, 1);
-  g_autofree char *text = g_strndup (g_bytes_get_data (stream, NULL), g_bytes_get_size (stream));
+  gsize len = 0;
+  const char *data = g_bytes_get_data (stream, &len);
+  g_autofree char *text = g_strndup (data != NULL ? data : "", len);
   g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
 
   s->namespaces = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);

@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -29,8 +30,8 @@ static const int guarded_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
 typedef enum
 {
-  STEP_PDEATHSIG = 1, STEP_GO, STEP_UNSHARE, STEP_SETGROUPS, STEP_UID_MAP, STEP_GID_MAP,
-  STEP_RLIMITS, STEP_PRIVATE, STEP_TMPFS, STEP_FDS, STEP_EXEC,
+  STEP_CREDS = 1, STEP_PDEATHSIG, STEP_GO, STEP_UNSHARE, STEP_MAPPED, STEP_RLIMITS, STEP_PRIVATE, STEP_TMPFS,
+  STEP_FDS, STEP_EXEC,
 } ChildStep;
 
 static const char *
@@ -38,12 +39,11 @@ step_name (int step)
 {
   switch (step)
     {
+    case STEP_CREDS: return "dropping to the staging uid/gid";
     case STEP_PDEATHSIG: return "prctl(PR_SET_PDEATHSIG)";
     case STEP_GO: return "waiting for the parent";
     case STEP_UNSHARE: return "unshare(CLONE_NEWUSER|CLONE_NEWNS)";
-    case STEP_SETGROUPS: return "writing /proc/self/setgroups";
-    case STEP_UID_MAP: return "writing /proc/self/uid_map";
-    case STEP_GID_MAP: return "writing /proc/self/gid_map";
+    case STEP_MAPPED: return "waiting for the uid/gid maps";
     case STEP_RLIMITS: return "setting the rlimit fallbacks";
     case STEP_PRIVATE: return "making the staging mounts private";
     case STEP_TMPFS: return "mounting the noexec tmpfs for /tmp";
@@ -58,11 +58,12 @@ step_name (int step)
 typedef struct
 {
   char *const *argv;
-  char *uid_map;
-  char *gid_map;
+  char *const *envp;
   const char *staged_tmp;
   const AttestLimits *limits;
   pid_t parent;
+  uid_t uid;                 /* the staging ids; differ from ours only as root */
+  gid_t gid;
   sigset_t old_mask;
   int go_rd, err_wr, null_fd, out_wr, err_out_wr, status_wr, seccomp_fd;
 } ChildPlan;
@@ -113,18 +114,6 @@ child_fail (const ChildPlan *plan, int step)
   _exit (127);
 }
 
-static int
-write_file (const char *path, const char *text)
-{
-  int fd = open (path, O_WRONLY | O_CLOEXEC);
-  ssize_t len = (ssize_t) strlen (text), n;
-
-  if (fd < 0)
-    return -1;
-  n = write (fd, text, (size_t) len);
-  close (fd);
-  return n == len ? 0 : -1;
-}
 
 /* Moves @fd to @target (clearing close-on-exec there), from a copy above
  * every target so that sources and targets can overlap. */
@@ -157,9 +146,16 @@ place_fds (const ChildPlan *plan)
 static G_GNUC_NORETURN void
 child_run (const ChildPlan *plan)
 {
-  static char *const no_env[] = { NULL };
   char go;
 
+  /* As root, become 65532 before anything else: a user namespace belongs
+   * to the creds that make it, and no supplementary group (root's) may
+   * reach the sandbox.  The death signal is set after, since a change of
+   * credentials clears it. */
+  if (plan->uid != getuid ()
+      && (setgroups (0, NULL) < 0 || setresgid (plan->gid, plan->gid, plan->gid) < 0
+          || setresuid (plan->uid, plan->uid, plan->uid) < 0))
+    child_fail (plan, STEP_CREDS);
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid () != plan->parent)
     child_fail (plan, STEP_PDEATHSIG);
   (void) setpgid (0, 0);
@@ -167,12 +163,10 @@ child_run (const ChildPlan *plan)
     child_fail (plan, STEP_GO);
   if (unshare (CLONE_NEWUSER | CLONE_NEWNS) < 0)
     child_fail (plan, STEP_UNSHARE);
-  if (write_file ("/proc/self/setgroups", "deny") < 0)
-    child_fail (plan, STEP_SETGROUPS);
-  if (write_file ("/proc/self/uid_map", plan->uid_map) < 0)
-    child_fail (plan, STEP_UID_MAP);
-  if (write_file ("/proc/self/gid_map", plan->gid_map) < 0)
-    child_fail (plan, STEP_GID_MAP);
+  /* The parent writes the maps: only it may map 0 to an id other than
+   * its own (as root: 65532).  An empty report says "unshared". */
+  if (write (plan->err_wr, "u", 1) != 1 || read (plan->go_rd, &go, 1) != 1)
+    child_fail (plan, STEP_MAPPED);
   if (plan->limits != NULL && (errno = -attest_limits_apply_in_child (plan->limits)) != 0)
     child_fail (plan, STEP_RLIMITS);
   if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -186,7 +180,7 @@ child_run (const ChildPlan *plan)
   for (gsize i = 0; i < G_N_ELEMENTS (guarded_signals); i++)
     signal (guarded_signals[i], SIG_DFL);
   sigprocmask (SIG_SETMASK, &plan->old_mask, NULL);
-  execve (plan->argv[0], plan->argv, no_env);
+  execve (plan->argv[0], plan->argv, plan->envp);
   child_fail (plan, STEP_EXEC);
 }
 
@@ -327,6 +321,51 @@ pipe_pair (int fds[2], gboolean nonblock_read, GError **error)
   return TRUE;
 }
 
+static gboolean
+write_proc (pid_t pid, const char *file, const char *text, GError **error)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/%s", (int) pid, file);
+  attest_autofd fd = open (path, O_WRONLY | O_CLOEXEC);
+
+  if (fd < 0 || write (fd, text, strlen (text)) != (ssize_t) strlen (text))
+    {
+      int errsv = errno;
+      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_BLOCKED, "staging namespace: writing %s: %s", path,
+                   g_strerror (errsv));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Waits for the child's "unshared" byte, then maps its 0 to @spec's ids. */
+static gboolean
+map_staging (pid_t pid, int err_rd, const AttestLaunchSpec *spec, AttestLaunchResult *r, GError **error)
+{
+  g_autofree char *uid_map = g_strdup_printf ("0 %u 1\n", (guint) spec->staging_uid);
+  g_autofree char *gid_map = g_strdup_printf ("0 %u 1\n", (guint) spec->staging_gid);
+  char c;
+  ssize_t n;
+
+  do
+    n = read (err_rd, &c, 1);
+  while (n < 0 && errno == EINTR);
+  if (n != 1 || c != 'u')
+    {
+      int report[2] = { 0, 0 };
+      if (n == 1)
+        {
+          ((char *) report)[0] = c;
+          if (read (err_rd, ((char *) report) + 1, sizeof report - 1) == sizeof report - 1)
+            r->staging_error = g_strdup_printf ("%s: %s", step_name (report[0]), g_strerror (report[1]));
+        }
+      if (r->staging_error == NULL)
+        r->staging_error = g_strdup ("the staging process died before unsharing");
+      return TRUE;
+    }
+  return write_proc (pid, "setgroups", "deny", error) && write_proc (pid, "uid_map", uid_map, error)
+         && write_proc (pid, "gid_map", gid_map, error);
+}
+
 /* Returns FALSE and fills r->staging_error when the child did not reach exec. */
 static gboolean
 await_exec (int err_rd, AttestLaunchResult *r)
@@ -347,16 +386,14 @@ await_exec (int err_rd, AttestLaunchResult *r)
 }
 
 AttestLaunchResult *
-attest_launch (GPtrArray *argv, int seccomp_fd, const char *staged_tmp, AttestLimits *limits,
-               guint timeout_s, GError **error)
+attest_launch (const AttestLaunchSpec *spec, GError **error)
 {
+  static char *const no_env[] = { NULL };
   g_autoptr(AttestLaunchResult) r = g_new0 (AttestLaunchResult, 1);
   int go[2] = { -1, -1 }, err[2] = { -1, -1 }, out[2] = { -1, -1 }, errout[2] = { -1, -1 }, status[2] = { -1, -1 };
   attest_autofd null_fd = open ("/dev/null", O_RDONLY | O_CLOEXEC);
   attest_autofd sigfd = signalfd_new ();
   attest_autofd pidfd = -1;
-  g_autofree char *uid_map = g_strdup_printf ("0 %u 1", (guint) getuid ());
-  g_autofree char *gid_map = g_strdup_printf ("0 %u 1", (guint) getgid ());
   Sink sinks[3];
   ChildPlan plan;
   gint64 start = g_get_monotonic_time ();
@@ -370,8 +407,10 @@ attest_launch (GPtrArray *argv, int seccomp_fd, const char *staged_tmp, AttestLi
     }
   ok = pipe_pair (go, FALSE, error) && pipe_pair (err, FALSE, error) && pipe_pair (out, TRUE, error)
        && pipe_pair (errout, TRUE, error) && pipe_pair (status, TRUE, error);
-  plan = (ChildPlan) { (char *const *) argv->pdata, uid_map, gid_map, staged_tmp, limits, getpid (),
-                       { { 0 } }, go[0], err[1], null_fd, out[1], errout[1], status[1], seccomp_fd };
+  plan = (ChildPlan) { (char *const *) spec->argv->pdata, spec->pass_environment ? environ : no_env,
+                       spec->staged_tmp, spec->limits, getpid (), spec->staging_uid, spec->staging_gid,
+                       { { 0 } }, go[0], err[1], null_fd, out[1],
+                       errout[1], status[1], spec->seccomp_fd };
   sigprocmask (SIG_BLOCK, NULL, &plan.old_mask);
   pid = ok ? fork () : -1;
   if (ok && pid < 0)
@@ -388,7 +427,7 @@ attest_launch (GPtrArray *argv, int seccomp_fd, const char *staged_tmp, AttestLi
   attest_close_fd (&out[1]);
   attest_close_fd (&errout[1]);
   attest_close_fd (&status[1]);
-  if (ok && limits != NULL && !attest_limits_attach (limits, pid, error))
+  if (ok && spec->limits != NULL && !attest_limits_attach (spec->limits, pid, error))
     ok = FALSE;
   if (ok && (pidfd = pidfd_open_child (pid)) < 0)
     {
@@ -399,6 +438,13 @@ attest_launch (GPtrArray *argv, int seccomp_fd, const char *staged_tmp, AttestLi
   if (ok && write (go[1], "g", 1) != 1)
     {
       g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_FAILED, "starting the staging process failed");
+      ok = FALSE;
+    }
+  if (ok && !map_staging (pid, err[0], spec, r, error))
+    ok = FALSE;
+  if (ok && r->staging_error == NULL && write (go[1], "g", 1) != 1)
+    {
+      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_FAILED, "resuming the staging process failed");
       ok = FALSE;
     }
   attest_close_fd (&go[1]);
@@ -416,12 +462,12 @@ attest_launch (GPtrArray *argv, int seccomp_fd, const char *staged_tmp, AttestLi
       return NULL;
     }
 
-  r->exec_ok = await_exec (err[0], r);
+  r->exec_ok = r->staging_error == NULL && await_exec (err[0], r);
   attest_close_fd (&err[0]);
   sinks[0] = (Sink) { status[0], g_byte_array_new (), STATUS_CAP, FALSE };
   sinks[1] = (Sink) { out[0], g_byte_array_new (), OUT_CAP, FALSE };
   sinks[2] = (Sink) { errout[0], g_byte_array_new (), ERR_CAP, FALSE };
-  supervise (pid, pidfd, sigfd, sinks, G_N_ELEMENTS (sinks), timeout_s, r);
+  supervise (pid, pidfd, sigfd, sinks, G_N_ELEMENTS (sinks), spec->timeout_s, r);
   for (guint i = 0; i < G_N_ELEMENTS (sinks); i++)
     attest_close_fd (&sinks[i].fd);
   r->json_status = g_byte_array_free_to_bytes (sinks[0].data);

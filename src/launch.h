@@ -41,11 +41,26 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttestLaunchResult, attest_launch_result_free)
 void attest_launch_block_signals (void);
 int attest_launch_pending_signal (void);
 
-/* @argv: from attest_bwrap_argv_build(); @seccomp_fd: a sealed memfd or
- * -1; @staged_tmp: where to mount the noexec tmpfs (NULL: none).
- * Fails (GError) only when the launch could not be attempted; what
+typedef struct
+{
+  GPtrArray *argv;           /* from attest_bwrap_argv_build() */
+  int seccomp_fd;            /* a sealed memfd, or -1 */
+  const char *staged_tmp;    /* where to mount the noexec tmpfs; NULL: none */
+  AttestLimits *limits;
+  guint timeout_s;
+  /* The host ids the staging namespace's 0 maps to: the caller's own, or
+   * as root 65532, so that the sandbox's uid 65532 is host uid 65532 as
+   * under Docker and never host root (as root, bwrap alone would map the
+   * sandbox to uid 0, which may write /proc/sys). */
+  uid_t staging_uid;
+  gid_t staging_gid;
+  /* bwrap's own environment is readable in the sandbox as /proc/1/environ
+   * (its init): it gets none, unless a test weakens the profile. */
+  gboolean pass_environment;
+} AttestLaunchSpec;
+
+/* Fails (GError) only when the launch could not be attempted; what
  * happened to an attempted launch is in the result. */
-AttestLaunchResult *attest_launch (GPtrArray *argv, int seccomp_fd, const char *staged_tmp,
-                                   AttestLimits *limits, guint timeout_s, GError **error);
+AttestLaunchResult *attest_launch (const AttestLaunchSpec *spec, GError **error);
 
 G_END_DECLS

@@ -185,6 +185,32 @@ make_fixture_in (const char *dir, GError **error)
   return TRUE;
 }
 
+/* The probe runs from a private copy: the digest is of the bytes that ran
+ * (no swap between hashing and exec), and the copy is reachable by the
+ * sandbox's uid wherever the original lives. */
+static gboolean
+copy_probe (Run *run, GError **error)
+{
+  g_autofree char *copy = g_build_filename (run->work_dir, "probe", NULL);
+  g_autoptr(GBytes) bytes = attest_read_file_limited (run->profile->probe, 64 * 1024 * 1024, FALSE, error);
+  attest_autofd fd = -1;
+
+  if (bytes == NULL)
+    return FALSE;
+  fd = open (copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0555);
+  if (fd < 0 || !attest_write_all (fd, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_FAILED, "%s: %s", copy, g_strerror (errno));
+      return FALSE;
+    }
+  run->ev->probe_path = g_strdup (run->profile->probe);
+  run->ev->probe_sha256 = attest_sha256_hex_bytes (bytes);
+  g_free (run->profile->probe);
+  run->profile->probe = g_steal_pointer (&copy);
+  return TRUE;
+}
+
 static gboolean
 prepare_folders (Run *run, GError **error)
 {
@@ -194,16 +220,22 @@ prepare_folders (Run *run, GError **error)
   run->work_dir = g_dir_make_tmp ("sandbox-attest-XXXXXX", error);
   if (run->work_dir == NULL)
     return FALSE;
+  /* As root the sandbox is host uid 65532, which must reach what is bound. */
+  if (getuid () == 0 && chmod (run->work_dir, 0711) < 0)
+    return usage_error (error, "%s: %s", run->work_dir, g_strerror (errno));
   run->staged_tmp = g_build_filename (run->work_dir, "tmp", NULL);
   if (g_mkdir (run->staged_tmp, 0700) < 0)
     return usage_error (error, "%s: %s", run->staged_tmp, g_strerror (errno));
+  if (!copy_probe (run, error))
+    return FALSE;
   p->in_dir = o->in_dir != NULL ? g_canonicalize_filename (o->in_dir, NULL) : g_build_filename (run->work_dir, "in", NULL);
   p->out_dir = o->out_dir != NULL ? g_canonicalize_filename (o->out_dir, NULL) : g_build_filename (run->work_dir, "out", NULL);
   run->made_in = o->in_dir == NULL;
   run->made_out = o->out_dir == NULL;
   if (run->made_in && !make_fixture_in (p->in_dir, error))
     return FALSE;
-  if (run->made_out && g_mkdir (p->out_dir, 0755) < 0)
+  if (run->made_out && (g_mkdir (p->out_dir, 0755) < 0
+                        || (getuid () == 0 && chown (p->out_dir, ATTEST_SANDBOX_UID, ATTEST_SANDBOX_GID) < 0)))
     return usage_error (error, "%s: %s", p->out_dir, g_strerror (errno));
   if (o->evidence_dir != NULL)
     run->evidence_dir = g_strdup (o->evidence_dir);
@@ -228,12 +260,9 @@ static void
 record_host (Run *run)
 {
   AttestEvidence *ev = run->ev;
-  g_autoptr(GBytes) probe = attest_read_file_limited (run->profile->probe, 64 * 1024 * 1024, FALSE, NULL);
 
   ev->identity = attest_host_identity ();
   ev->runtime = attest_host_runtime (run->profile->bwrap);
-  ev->probe_path = g_strdup (run->profile->probe);
-  ev->probe_sha256 = probe != NULL ? attest_sha256_hex_bytes (probe) : NULL;
   ev->dynimport = attest_host_check_dynimport (run->profile->probe);
   ev->host_namespaces = attest_collect_host_namespaces ();
 }
@@ -265,6 +294,14 @@ bwrap_usable (Run *run)
 
 /* ---- 4-5. argv and launch ---- */
 
+/* As root the sandbox must not be host root: the staging namespace maps
+ * its 0 to 65532, the id Docker's --user gives. */
+static guint
+staging_id (guint caller)
+{
+  return caller == 0 ? ATTEST_SANDBOX_UID : caller;
+}
+
 static void
 launch_sandbox (Run *run)
 {
@@ -273,6 +310,7 @@ launch_sandbox (Run *run)
   g_autoptr(AttestLimits) limits = NULL;
   attest_autofd seccomp_fd = -1;
   gint64 t = g_get_monotonic_time ();
+  AttestLaunchSpec spec;
 
   limits = attest_limits_setup (&run->profile->limits, &error);
   timing (run, "limits_setup", t);
@@ -292,9 +330,11 @@ launch_sandbox (Run *run)
   ev->argv_normalised = attest_bwrap_argv_normalise (ev->argv, run->profile, run->staged_tmp);
   ev->tmp_staged = run->profile->tmp_noexec;
 
+  spec = (AttestLaunchSpec) { ev->argv, seccomp_fd, run->profile->tmp_noexec ? run->staged_tmp : NULL, limits,
+                              run->o->timeout_s, staging_id (getuid ()), staging_id (getgid ()),
+                              !run->profile->clear_env };
   t = g_get_monotonic_time ();
-  ev->launch = attest_launch (ev->argv, seccomp_fd, run->profile->tmp_noexec ? run->staged_tmp : NULL, limits,
-                              run->o->timeout_s, &error);
+  ev->launch = attest_launch (&spec, &error);
   timing (run, "sandbox", t);
   if (ev->launch == NULL)
     g_ptr_array_add (ev->problems, g_strdup_printf ("launch: %s", error->message));

@@ -1,0 +1,9 @@
+/* A probe that crashes before writing anything. */
+#include <signal.h>
+
+int
+main (void)
+{
+  raise (SIGSEGV);
+  return 0;
+}
