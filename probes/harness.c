@@ -274,9 +274,9 @@ attest_try (AttestCtx *ctx, const char *method, AttestCallFn fn, void *arg,
   attest_begin (ctx, method);
   if (!attest_call (fn, arg, timeout_ms, &co))
     {
-      attest_error (ctx, "could not start an attempt child for %s: %s", method, strerror (errno));
       a.err = errno;
-      snprintf (a.detail, sizeof a.detail, "fork failed");
+      a.ret = -1;
+      snprintf (a.detail, sizeof a.detail, "could not start an attempt child: %s", strerror (a.err));
       attest_attempt_set_outcome (&a, "NO_RESULT");
     }
   else
