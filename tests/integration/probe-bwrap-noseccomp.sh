@@ -38,6 +38,8 @@ expect PR-USERNS-1 FAIL "nested user namespaces work"
 expect PR-PROCMEM-1 FAIL "process_vm_readv of an own child works"
 expect PR-KEYRING-1 FAIL "the keyring is reachable"
 expect PR-TTY-1 WARN "TIOCSTI reaches the kernel (EBADF), SHOULD-level"
+expect PR-RES-PIDS FAIL "no pids limit"
+expect PR-RES-MEM FAIL "no memory limit"
 if jq -e '.probes[] | select(.id == "PR-SECCOMP-I386") | .verdict == "SKIP"' "$REPORT" >/dev/null; then
   skip_one "PR-SECCOMP-I386 fails without a filter" "no IA32 emulation"
 else
