@@ -211,13 +211,64 @@ copy_probe (Run *run, GError **error)
   return TRUE;
 }
 
+/* Every folder from / down to @path lets others pass (x for others). */
+static gboolean
+reachable_by_others (const char *path)
+{
+  g_autofree char *p = g_canonicalize_filename (path, NULL);
+
+  for (;;)
+    {
+      struct stat st;
+      char *slash;
+
+      if (stat (p, &st) < 0 || !(st.st_mode & S_IXOTH))
+        return FALSE;
+      if (strcmp (p, "/") == 0)
+        return TRUE;
+      slash = strrchr (p, '/');
+      slash[slash == p ? 1 : 0] = '\0';
+    }
+}
+
+/* As root the sandbox is host uid 65532: what is bound must be reachable
+ * by it.  The private work folder goes under $TMPDIR when that is so,
+ * else under /tmp. */
+static char *
+make_work_dir (GError **error)
+{
+  g_autofree char *template = NULL;
+
+  if (getuid () != 0 || reachable_by_others (g_get_tmp_dir ()))
+    return g_dir_make_tmp ("sandbox-attest-XXXXXX", error);
+  template = g_strdup ("/tmp/sandbox-attest-XXXXXX");
+  if (g_mkdtemp (template) == NULL)
+    {
+      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_FAILED, "%s: %s", template, g_strerror (errno));
+      return NULL;
+    }
+  return g_steal_pointer (&template);
+}
+
+static gboolean
+sandbox_reaches (const char *what, const char *path, GError **error)
+{
+  if (getuid () != 0 || reachable_by_others (path))
+    return TRUE;
+  return usage_error (error, "%s %s: the sandbox runs as host uid %u, which cannot reach it (a folder on the way is not o+x)",
+                      what, path, ATTEST_SANDBOX_UID);
+}
+
 static gboolean
 prepare_folders (Run *run, GError **error)
 {
   const AttestRunOptions *o = run->o;
   AttestProfile *p = run->profile;
 
-  run->work_dir = g_dir_make_tmp ("sandbox-attest-XXXXXX", error);
+  if ((o->in_dir != NULL && !sandbox_reaches ("--in", o->in_dir, error))
+      || (o->out_dir != NULL && !sandbox_reaches ("--out", o->out_dir, error)))
+    return FALSE;
+  run->work_dir = make_work_dir (error);
   if (run->work_dir == NULL)
     return FALSE;
   /* As root the sandbox is host uid 65532, which must reach what is bound. */
