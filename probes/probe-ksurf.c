@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -291,4 +292,69 @@ attest_probe_keyring_1 (AttestCtx *ctx)
   else
     attest_fact_int (ctx, "proc_keys_lines", lines);
   attest_buf_free (&b);
+}
+
+/* ---- PR-KINFO-1 ------------------------------------------------------------------ */
+
+static void
+kallsyms_addresses (void *arg, AttestCallResult *res)
+{
+  (void) arg;
+  AttestBuf b;
+  attest_buf_init (&b);
+  if (attest_read_file ("/proc/kallsyms", 64 << 10, &b) < 0)
+    {
+      attest_result_errno (res, -1);
+      return;
+    }
+  /* Without CAP_SYSLOG (and with kptr_restrict) every address reads as zero. */
+  int lines = 0, nonzero = 0;
+  for (char *line = b.data; line != NULL && *line && lines < 256; lines++)
+    {
+      if (strspn (line, "0") < 16)
+        nonzero++;
+      line = strchr (line, '\n');
+      if (line)
+        line++;
+    }
+  res->ret = nonzero;
+  snprintf (res->token, sizeof res->token, nonzero ? "KALLSYMS_ADDRESSES" : "KALLSYMS_ZEROED");
+  attest_result_detail (res, "%d of the first %d symbols have a non-zero address", nonzero, lines);
+  attest_buf_free (&b);
+}
+
+static void
+open_read (void *arg, AttestCallResult *res)
+{
+  int fd = open ((const char *) arg, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  attest_result_errno (res, fd);
+  if (fd >= 0)
+    {
+      attest_result_detail (res, "opened for reading (closed again, nothing read)");
+      close (fd);
+    }
+}
+
+static void
+syslog_size (void *arg, AttestCallResult *res)
+{
+  (void) arg;
+  attest_result_errno (res, syscall (SYS_syslog, 10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0));
+}
+
+void
+attest_probe_kinfo_1 (AttestCtx *ctx)
+{
+  attest_try (ctx, "read /proc/kallsyms: are kernel addresses visible?", kallsyms_addresses, NULL, 0, 0);
+  static const char *const files[] = { "/proc/kcore", "/proc/timer_list", "/proc/sched_debug", "/sys/kernel/debug",
+                                       "/sys/kernel/vmcoreinfo", "/sys/kernel/security", "/sys/firmware" };
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+    {
+      char method[ATTEST_METHOD_MAX];
+      attest_format (method, sizeof method, "open(\"%s\", O_RDONLY)", files[i]);
+      attest_try (ctx, method, open_read, (void *) files[i], 0, 0);
+    }
+  attest_try (ctx, "syslog(SYSLOG_ACTION_SIZE_BUFFER, NULL, 0)", syslog_size, NULL, 0, 0);
+  struct stat st;
+  attest_fact_bool (ctx, "proc_config_gz_present", stat ("/proc/config.gz", &st) == 0);
 }

@@ -818,3 +818,30 @@ attest_probe_ctrl_1 (AttestCtx *ctx)
   attest_try (ctx, "getpid() (must succeed)", ctrl_getpid, NULL, 0, 0);
   attest_try (ctx, "read(-1, buf, 1) (must reach the kernel: EBADF)", ctrl_read_bad_fd, NULL, 0, 0);
 }
+
+/* ---- PR-LSM-1 ------------------------------------------------------------------- */
+
+void
+attest_probe_lsm_1 (AttestCtx *ctx)
+{
+  static const struct { const char *path, *key; } attrs[] = {
+    { "/proc/self/attr/current", "attr_current" },
+    { "/proc/self/attr/apparmor/current", "apparmor_current" },
+    { "/sys/kernel/security/lsm", "lsm_list" },
+    { "/proc/sys/kernel/apparmor_restrict_unprivileged_userns", "apparmor_restrict_unprivileged_userns" },
+  };
+  for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++)
+    {
+      AttestBuf b;
+      attest_buf_init (&b);
+      if (attest_read_file (attrs[i].path, 4096, &b) >= 0)
+        attest_fact_string (ctx, attrs[i].key, b.data ? b.data : "");
+      else
+        attest_fact_raw (ctx, attrs[i].key, "null", 4);
+      attest_buf_free (&b);
+    }
+  /* landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION) gives the ABI version. */
+  long abi = syscall (SYS_landlock_create_ruleset, NULL, 0, 1UL);
+  attest_record (ctx, "landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION)", NULL, abi,
+                 abi < 0 ? errno : 0, abi >= 0 ? "Landlock ABI %ld" : "no Landlock (%ld)", abi);
+}

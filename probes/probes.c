@@ -108,6 +108,11 @@ static const AttestProbeDef probe_table[] = {
     ATTEST_LEVEL_SHOULD, EXPECT ("ONLY_RUNTIME_KEYS"), DEADLINE_MS, attest_probe_env_2 },
   { "PR-SECRETS-FS", "no credential file of the host is readable", "filesystem", false,
     ATTEST_LEVEL_SHOULD, EXPECT ("ENOENT", "EACCES", "EPERM"), DEADLINE_MS, attest_probe_secrets_fs },
+  { "PR-KINFO-1", "no kernel addresses or kernel internals are readable (kallsyms, kcore, timer_list, debugfs, syslog)",
+    "kernel-interfaces", false, ATTEST_LEVEL_SHOULD, EXPECT ("KALLSYMS_ZEROED", "ENOENT", "EACCES", "EPERM"), DEADLINE_MS,
+    attest_probe_kinfo_1 },
+  { "PR-LSM-1", "Linux security modules in force (AppArmor, SELinux, Landlock ABI)", "privilege", false,
+    ATTEST_LEVEL_INFO, EXPECT ("OK"), DEADLINE_MS, attest_probe_lsm_1 },
 
   /* ---- P2: ceilings ---- */
   { "PR-RES-PIDS", "the pids ceiling: fork is refused at about 64 processes", "limits", false,

@@ -103,6 +103,7 @@ void attest_probe_fd_1 (AttestCtx *ctx);
 void attest_probe_tty_1 (AttestCtx *ctx);
 void attest_probe_tty_2 (AttestCtx *ctx);
 void attest_probe_ctrl_1 (AttestCtx *ctx);
+void attest_probe_lsm_1 (AttestCtx *ctx);
 
 /* probe-seccomp.c */
 void attest_probe_seccomp_1 (AttestCtx *ctx);
@@ -116,6 +117,7 @@ void attest_probe_seccomp_i386 (AttestCtx *ctx);
 void attest_probe_userns_1 (AttestCtx *ctx);
 void attest_probe_ksurf_1 (AttestCtx *ctx);
 void attest_probe_keyring_1 (AttestCtx *ctx);
+void attest_probe_kinfo_1 (AttestCtx *ctx);
 
 /* probe-limits.c */
 void attest_probe_res_pids (AttestCtx *ctx);
