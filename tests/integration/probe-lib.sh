@@ -75,10 +75,11 @@ cleanup () {
 }
 
 # Closes every descriptor above 2 of this shell, so nothing leaks into the
-# probe (PR-FD-1 reports any).
+# probe (PR-FD-1 reports any). 255 is bash's own script descriptor, which is
+# close-on-exec.
 close_extra_fds () {
   for fd in $(ls /proc/$$/fd); do
-    if [ "$fd" -gt 2 ] 2>/dev/null; then
+    if [ "$fd" -gt 2 ] 2>/dev/null && [ "$fd" -ne 255 ]; then
       eval "exec $fd>&-" 2>/dev/null
     fi
   done
