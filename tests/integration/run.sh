@@ -53,6 +53,14 @@ check "default run: the folders it created are removed" no_leftovers
 check "default run: the probe ran as uid 65532" [ "$(jq -r '.inside.text | fromjson | .identity.uid' "$bundle")" = 65532 ]
 check "default run: stdout names the bundle" has "$out" "bundle: $bundle"
 
+# Descriptors the tool inherits never reach the sandbox (a leaked
+# directory fd is the runc CVE-2024-21626 escape).
+ATTEST_ENV=()
+n_run=$((n_run + 1)); ev=$TEST_TMP/ev$n_run; mkdir "$ev"; rc=0
+"$SANDBOX_ATTEST" run --run-date $DATE --evidence "$ev" 7</etc/hostname 9<"$TEST_TMP" >/dev/null 2>&1 || rc=$?
+bundle=$(ls "$ev"/*.json | head -n 1)
+check "inherited fds 7 and 9 do not reach the sandbox (PR-FD-1)" [ "$(row PR-FD-1)" = PASS ]
+
 # The same evidence folder and date again: never over an existing bundle.
 rc=0
 "$SANDBOX_ATTEST" run --run-date $DATE --evidence "$ev" >/dev/null 2>"$TEST_TMP/again" || rc=$?
