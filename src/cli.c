@@ -6,11 +6,13 @@
 #include "compile.h"
 #include "error.h"
 #include "fdutil.h"
+#include "paths.h"
 #include "pipeline.h"
 #include "policy.h"
 
 static const AttestCommand commands[] = {
   { "run", attest_cli_run, "Attest: build the sandbox, run the probe, write the evidence bundle" },
+  { "verify", attest_cli_verify, "Judge evidence bundles against the acceptance matrix (read-only)" },
   { "compile", attest_cli_compile, "Compile a Docker-format seccomp policy into BPF" },
   { NULL, NULL, NULL },
 };
@@ -260,4 +262,161 @@ attest_cli_run (int argc, char **argv, GError **error)
   g_free (o.bwrap);
   g_strfreev (o.weaken);
   return status;
+}
+
+/* ---- verify ---- */
+
+typedef struct
+{
+  char *path;
+  AttestJudgement *judgement;
+  char *venue, *run_date;
+} Verified;
+
+static void
+verified_clear (Verified *v)
+{
+  g_free (v->path);
+  g_clear_pointer (&v->judgement, attest_judgement_free);
+  g_free (v->venue);
+  g_free (v->run_date);
+}
+
+static char *
+file_sha256 (const char *what, const char *path, GError **error)
+{
+  g_autoptr(GBytes) bytes = attest_read_file_limited (path, 256u * 1024u * 1024u, FALSE, error);
+
+  if (bytes == NULL)
+    {
+      g_prefix_error (error, "%s: ", what);
+      return NULL;
+    }
+  return attest_sha256_hex_bytes (bytes);
+}
+
+static gboolean
+verify_one (const char *path, const AttestMatrix *matrix, const AttestVerifyOptions *options, Verified *out,
+            GError **error)
+{
+  g_autoptr(AttestJson) bundle = attest_bundle_load_file (path, error);
+  const AttestJson *venue, *date;
+
+  if (bundle == NULL)
+    return FALSE;
+  out->judgement = attest_verify (bundle, matrix, options, error);
+  if (out->judgement == NULL)
+    {
+      g_prefix_error (error, "%s: ", path);
+      (*error)->code = ATTEST_ERROR_JSON;
+      return FALSE;
+    }
+  out->path = g_strdup (path);
+  venue = attest_json_member (bundle, "venue");
+  date = attest_json_member (bundle, "run_date");
+  out->venue = g_strdup (venue != NULL && venue->type == ATTEST_JSON_STRING ? venue->text : "?");
+  out->run_date = g_strdup (date != NULL && date->type == ATTEST_JSON_STRING ? date->text : "?");
+  return TRUE;
+}
+
+static void
+print_verified_json (GArray *results)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  json_builder_begin_array (b);
+  for (guint i = 0; i < results->len; i++)
+    {
+      Verified *v = &g_array_index (results, Verified, i);
+      JsonNode *node = attest_judgement_to_json (v->judgement);
+
+      json_object_set_string_member (json_node_get_object (node), "bundle", v->path);
+      json_builder_add_value (b, node);
+    }
+  json_builder_end_array (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, TRUE);
+  text = json_generator_to_data (gen, NULL);
+  g_print ("%s\n", text);
+}
+
+static void
+print_verified_text (GArray *results)
+{
+  for (guint i = 0; i < results->len; i++)
+    {
+      Verified *v = &g_array_index (results, Verified, i);
+      g_print ("%s: %s\n", v->path, v->judgement->accepted ? "ACCEPTED" : "BLOCKED");
+      print_rows (v->judgement, TRUE);
+    }
+  if (results->len < 2)
+    return;
+  /* A fleet of hosts or CI jobs: one line each. */
+  g_print ("\n%-8s %-12s %-20s %-6s %-6s %s\n", "verdict", "run date", "venue", "fail", "warn", "bundle");
+  for (guint i = 0; i < results->len; i++)
+    {
+      Verified *v = &g_array_index (results, Verified, i);
+      g_print ("%-8s %-12s %-20s %-6u %-6u %s\n", v->judgement->accepted ? "ACCEPTED" : "BLOCKED", v->run_date,
+               v->venue, v->judgement->n_fail, v->judgement->n_warn, v->path);
+    }
+}
+
+int
+attest_cli_verify (int argc, char **argv, GError **error)
+{
+  g_autofree char *matrix_path = NULL, *policy = NULL, *probe = NULL;
+  g_autofree char *policy_sha = NULL, *probe_sha = NULL;
+  gboolean json = FALSE, allow_degraded = FALSE;
+  const GOptionEntry entries[] = {
+    { "matrix", 0, 0, G_OPTION_ARG_FILENAME, &matrix_path, "Acceptance matrix (default: the shipped matrix.json)", "FILE" },
+    { "policy", 0, 0, G_OPTION_ARG_FILENAME, &policy, "The policy the bundle must have been compiled from", "FILE" },
+    { "probe", 0, 0, G_OPTION_ARG_FILENAME, &probe, "The probe binary the bundle must have run", "FILE" },
+    { "allow-degraded-limits", 0, 0, G_OPTION_ARG_NONE, &allow_degraded,
+      "Accept limits a weaker fallback enforced, where the run accepted them too", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the rows as JSON", NULL },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("BUNDLE...");
+  g_autoptr(AttestMatrix) matrix = NULL;
+  g_autoptr(GArray) results = g_array_new (FALSE, TRUE, sizeof (Verified));
+  AttestVerifyOptions options = { 0 };
+  gboolean all_accepted = TRUE;
+
+  g_array_set_clear_func (results, (GDestroyNotify) verified_clear);
+  g_option_context_set_summary (context,
+    "Re-judges evidence bundles without changing them: every verdict is recomputed from the observed\n"
+    "values.  Exit 0 every bundle ACCEPTED, 3 any BLOCKED, 2 an unreadable or malformed bundle.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse_options (context, &argc, &argv, error))
+    return 2;
+  if (argc < 2)
+    {
+      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_USAGE, "verify needs at least one BUNDLE");
+      return 2;
+    }
+  if (matrix_path == NULL)
+    matrix_path = attest_paths_matrix ();
+  matrix = attest_matrix_load_file (matrix_path, error);
+  if (matrix == NULL
+      || (policy != NULL && (policy_sha = file_sha256 ("--policy", policy, error)) == NULL)
+      || (probe != NULL && (probe_sha = file_sha256 ("--probe", probe, error)) == NULL))
+    return 2;
+  options = (AttestVerifyOptions) { allow_degraded, policy_sha, probe_sha };
+  for (int i = 1; i < argc; i++)
+    {
+      Verified v = { 0 };
+      if (!verify_one (argv[i], matrix, &options, &v, error))
+        return 2;
+      all_accepted = all_accepted && v.judgement->accepted;
+      g_array_append_val (results, v);
+    }
+  if (json)
+    print_verified_json (results);
+  else
+    print_verified_text (results);
+  return all_accepted ? 0 : 3;
 }

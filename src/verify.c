@@ -861,6 +861,60 @@ parse_inside (const AttestJson *bundle, char **out_problem)
   return inside;
 }
 
+/* The shape every bundle has (schemas/bundle.schema.json): a member of
+ * the wrong type is a malformed bundle (exit 2), not a blocked one. */
+static const struct
+{
+  const char *path;
+  guint types;               /* bit mask of AttestJsonType */
+} shape[] = {
+#define T(t) (1u << ATTEST_JSON_##t)
+  { "run_date", T (STRING) },
+  { "venue", T (STRING) | T (NULL) },
+  { "venue_identity", T (OBJECT) | T (NULL) },
+  { "runtime", T (OBJECT) | T (NULL) },
+  { "image_digest", T (STRING) | T (NULL) },
+  { "seccomp_sha256", T (STRING) | T (NULL) },
+  { "seccomp", T (OBJECT) | T (NULL) },
+  { "sandbox", T (OBJECT) },
+  { "sandbox.bwrap_argv", T (ARRAY) | T (NULL) },
+  { "sandbox.weakened", T (STRING) | T (NULL) },
+  { "limits", T (ARRAY) | T (OBJECT) | T (NULL) },
+  { "allow_degraded_limits", T (BOOL) },
+  { "build_checks", T (OBJECT) },
+  { "launch", T (OBJECT) | T (NULL) },
+  { "bwrap_status", T (OBJECT) },
+  { "bwrap_status.namespaces", T (OBJECT) | T (NULL) },
+  { "bwrap_status.host_namespaces", T (OBJECT) | T (NULL) },
+  { "inside", T (OBJECT) },
+  { "inside.text", T (STRING) | T (NULL) },
+  { "inside.sha256", T (STRING) | T (NULL) },
+  { "problems", T (ARRAY) },
+#undef T
+};
+
+static gboolean
+check_shape (const AttestJson *bundle, GError **error)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (shape); i++)
+    {
+      const AttestJson *n = at (bundle, shape[i].path);
+
+      if (n == NULL)
+        {
+          g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_JSON, "%s: required member is missing", shape[i].path);
+          return FALSE;
+        }
+      if (!(shape[i].types & (1u << n->type)))
+        {
+          g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_JSON, "%s: %s is not allowed here", shape[i].path,
+                       attest_json_type_name (n->type));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 AttestJudgement *
 attest_verify (const AttestJson *bundle, const AttestMatrix *matrix, const AttestVerifyOptions *options,
                GError **error)
@@ -873,15 +927,17 @@ attest_verify (const AttestJson *bundle, const AttestMatrix *matrix, const Attes
 
   if (bundle->type != ATTEST_JSON_OBJECT)
     {
-      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_POLICY_INVALID, "top level: expected an object");
+      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_JSON, "top level: expected an object");
       return NULL;
     }
   if (g_strcmp0 (str_at (bundle, "schema"), ATTEST_BUNDLE_SCHEMA) != 0)
     {
-      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_POLICY_INVALID, "schema: not a sandbox-attest bundle (%s)",
+      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_JSON, "schema: not a sandbox-attest bundle (%s)",
                    ATTEST_BUNDLE_SCHEMA);
       return NULL;
     }
+  if (!check_shape (bundle, error))
+    return NULL;
   inside = parse_inside (bundle, &inside_problem);
   j->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
   jd = (Judge) { bundle, inside, inside_problem, options, j, matrixed, FALSE };
