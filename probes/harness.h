@@ -49,6 +49,14 @@ bool attest_spawn (AttestChildBody body, void *arg, int timeout_ms,
 
 int64_t attest_now_us (void);
 
+/* fork() for every child the probe starts: a bare clone(SIGCHLD), whatever
+ * the C library's fork() would use. musl's fork() is the fork system call,
+ * which the reference policy denies (it allows clone without CLONE_NEW*).
+ * The child must not rely on the C library's idea of its thread id (raise,
+ * abort, pthread_*): the library does not know it is a new process. The
+ * probe's children only make system calls, format text and _exit(). */
+pid_t attest_fork (void);
+
 /* ---- calls in an attempt child ---------------------------------------- */
 
 typedef struct {

@@ -49,7 +49,7 @@ fork_until_refused (void *arg, AttestCallResult *res)
   int n = 0, err = 0;
   for (; n < ATTEST_PIDS_BOUND; n++)
     {
-      pid_t pid = fork ();
+      pid_t pid = attest_fork ();
       if (pid < 0)
         {
           err = errno;
@@ -89,7 +89,7 @@ fork_until_refused (void *arg, AttestCallResult *res)
 void
 attest_probe_res_pids (AttestCtx *ctx)
 {
-  attest_try (ctx, "fork() until refused (at most 256), children wait on a pipe, then killed and reaped",
+  attest_try (ctx, "fork (clone(SIGCHLD)) until refused (at most 256), children wait on a pipe, then killed and reaped",
               fork_until_refused, NULL, 10000, 0);
 }
 
@@ -191,7 +191,7 @@ spin_and_measure (void *arg, AttestCallResult *res)
   int n = 0;
   for (; n < ATTEST_CPU_SPINNERS; n++)
     {
-      pid_t pid = fork ();
+      pid_t pid = attest_fork ();
       if (pid < 0)
         break;
       if (pid == 0)
@@ -254,14 +254,14 @@ raise_hard (void *arg, AttestCallResult *res)
 {
   int r = (int) (long) arg;
   struct rlimit rl;
-  if (getrlimit ((__rlimit_resource_t) r, &rl) != 0)
+  if (getrlimit (r, &rl) != 0)
     {
       attest_result_errno (res, -1);
       snprintf (res->token, sizeof res->token, "SETUP_FAILED");
       return;
     }
   rl.rlim_max += 1;
-  int ret = setrlimit ((__rlimit_resource_t) r, &rl);   /* this attempt child only */
+  int ret = setrlimit (r, &rl);   /* this attempt child only */
   attest_result_errno (res, ret);
   attest_result_detail (res, "%s hard limit to %llu", rlimit_names[r], (unsigned long long) rl.rlim_max);
 }
@@ -300,7 +300,7 @@ attest_probe_rlimit_1 (AttestCtx *ctx)
   for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++)
     {
       struct rlimit rl;
-      if (getrlimit ((__rlimit_resource_t) candidates[i], &rl) == 0 && rl.rlim_max != RLIM_INFINITY)
+      if (getrlimit (candidates[i], &rl) == 0 && rl.rlim_max != RLIM_INFINITY)
         {
           char method[ATTEST_METHOD_MAX];
           attest_format (method, sizeof method, "setrlimit(%s, hard + 1)", rlimit_names[candidates[i]]);

@@ -47,7 +47,7 @@ attest_capture_entry_state (void)
           entry_state.more_fds = true;
       }
   for (int r = 0; r < ATTEST_N_RLIMITS; r++)
-    entry_state.rlimit_ok[r] = getrlimit ((__rlimit_resource_t) r, &entry_state.rlimits[r]) == 0;
+    entry_state.rlimit_ok[r] = getrlimit (r, &entry_state.rlimits[r]) == 0;
 }
 
 const AttestEntryState *
@@ -198,7 +198,7 @@ target_start (Target *t)
   int p[2];
   if (pipe2 (p, O_CLOEXEC) != 0)
     return false;
-  pid_t pid = fork ();
+  pid_t pid = attest_fork ();
   if (pid < 0)
     {
       close (p[0]);
@@ -241,7 +241,7 @@ ptrace_attach_child (void *arg, AttestCallResult *res)
       snprintf (res->token, sizeof res->token, "SETUP_FAILED");
       return;
     }
-  long r = ptrace ((enum __ptrace_request) request, t.pid, NULL, NULL);
+  long r = ptrace ((int) request, t.pid, NULL, NULL);
   attest_result_errno (res, r);
   if (r == 0)
     {
@@ -770,6 +770,16 @@ attest_probe_tty_1 (AttestCtx *ctx)
   attest_try (ctx, "ioctl(-1, TIOCLINUX, …)", ioctl_bad_fd, (void *) (unsigned long) TIOCLINUX, 0, 0);
 }
 
+/* isatty() the way glibc does it, with TCGETS (the one ioctl the reference
+ * policy allows): musl's isatty() asks TIOCGWINSZ, which the policy denies,
+ * so a terminal would read as "not a terminal" there. */
+static bool
+is_terminal (int fd)
+{
+  struct termios t;
+  return tcgetattr (fd, &t) == 0;
+}
+
 void
 attest_probe_tty_2 (AttestCtx *ctx)
 {
@@ -787,8 +797,8 @@ attest_probe_tty_2 (AttestCtx *ctx)
   attest_fact_int (ctx, "tty_nr", f[4]);
   AttestBuf ttys;
   attest_buf_init (&ttys);
-  attest_buf_printf (&ttys, "[%s,%s,%s]", isatty (0) ? "true" : "false", isatty (1) ? "true" : "false",
-                     isatty (2) ? "true" : "false");
+  attest_buf_printf (&ttys, "[%s,%s,%s]", is_terminal (0) ? "true" : "false",
+                     is_terminal (1) ? "true" : "false", is_terminal (2) ? "true" : "false");
   attest_fact_raw (ctx, "isatty_0_1_2", ttys.data, ttys.len);
   attest_buf_free (&ttys);
   attest_record (ctx, "/proc/self/stat tty_nr: no controlling terminal (TIOCSTI needs one)",

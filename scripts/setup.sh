@@ -12,6 +12,7 @@ ATTEST_PACKAGES=(
   "pkg-config:/usr/bin/pkg-config"
   "gcc:/usr/bin/gcc"
   "libc6-dev:/usr/lib/x86_64-linux-gnu/libc.a"
+  "musl-tools:/usr/bin/musl-gcc"
   "libglib2.0-dev:/usr/include/glib-2.0/glib.h"
   "libjson-glib-dev:/usr/include/json-glib-1.0/json-glib/json-glib.h"
   "libseccomp-dev:/usr/include/seccomp.h"
