@@ -38,6 +38,7 @@ typedef struct
   char *staged_tmp;
   gboolean made_in, made_out, made_evidence;
   char *evidence_dir;
+  char *trusted_probe_sha256;  /* the tool's own probe: the only one run vouches for */
   gint64 t0;
 } Run;
 
@@ -312,6 +313,15 @@ record_host (Run *run)
 {
   AttestEvidence *ev = run->ev;
 
+  g_autofree char *own = attest_paths_probe ();
+  g_autoptr(GBytes) own_bytes = attest_read_file_limited (own, 64 * 1024 * 1024, FALSE, NULL);
+
+  /* A probe given with --probe is run and recorded, but only the tool's
+   * own probe can make the run ACCEPTED (IMAGE-DIGEST). */
+  if (own_bytes != NULL)
+    run->trusted_probe_sha256 = attest_sha256_hex_bytes (own_bytes);
+  else
+    g_ptr_array_add (ev->problems, g_strdup_printf ("the tool's own probe %s is missing", own));
   ev->identity = attest_host_identity ();
   ev->runtime = attest_host_runtime (run->profile->bwrap);
   ev->dynimport = attest_host_check_dynimport (run->profile->probe);
@@ -425,7 +435,8 @@ judged_bundle (Run *run, AttestJudgement **out_judgement, GError **error)
   g_autoptr(GBytes) bytes = attest_bundle_to_bytes (bundle);
   g_autoptr(AttestJson) parsed = attest_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                                                     "bundle", error);
-  AttestVerifyOptions options = { run->o->allow_degraded_limits, NULL, NULL };
+  AttestVerifyOptions options = { run->o->allow_degraded_limits, NULL,
+                                  run->trusted_probe_sha256 != NULL ? run->trusted_probe_sha256 : "missing" };
   g_autoptr(AttestJudgement) j = NULL;
   JsonObject *root = json_node_get_object (bundle);
   JsonNode *judgement;
@@ -491,6 +502,7 @@ run_clear (Run *run)
   g_free (run->work_dir);
   g_free (run->staged_tmp);
   g_free (run->evidence_dir);
+  g_free (run->trusted_probe_sha256);
 }
 
 static gboolean
@@ -509,7 +521,7 @@ AttestRunResult *
 attest_pipeline_run (const AttestRunOptions *o, GError **error)
 {
   Run run = { o, attest_evidence_new (), attest_profile_new_default (), NULL, NULL, NULL, NULL, NULL,
-              FALSE, FALSE, FALSE, NULL, g_get_monotonic_time () };
+              FALSE, FALSE, FALSE, NULL, NULL, g_get_monotonic_time () };
   g_autoptr(AttestRunResult) result = g_new0 (AttestRunResult, 1);
   g_autoptr(JsonNode) bundle = NULL;
   gboolean ok;

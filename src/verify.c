@@ -472,7 +472,7 @@ check_image_digest (Judge *jd, GString *observed, GString *why)
   if (d == NULL || !g_str_has_prefix (d, "sha256:") || !is_hex64 (d + 7))
     g_string_append (why, "image digest missing or not sha256:<64 hex>");
   else if (want != NULL && strcmp (d + 7, want) != 0)
-    g_string_append_printf (why, "the probe given (sha256 %s) is not the one that ran", want);
+    g_string_append_printf (why, "not the trusted probe (sha256 %.12s…): a probe given with --probe is recorded, never vouched for", want);
   return why->len == 0;
 }
 

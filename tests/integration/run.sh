@@ -110,6 +110,13 @@ env PR-ENV-1 AWS_SECRET_ACCESS_KEY=attest-test-not-a-secret
 in-ro PR-FS-RO-IN
 LIST
 
+# ---- only the tool's own probe is vouched for ----
+cp "$SANDBOX_PROBE" "$TEST_TMP/probe-copy"
+printf 'x' >>"$TEST_TMP/probe-copy"   # still runs, no longer the same binary
+attest --probe "$TEST_TMP/probe-copy"
+check "a probe other than the tool's own: BLOCKED naming IMAGE-DIGEST" eval '[ "$rc" = 3 ] && [ "$(row IMAGE-DIGEST)" = FAIL ]'
+check "... although every probe row passed" [ "$(jq '[.judgement.rows[] | select(.id | startswith("PR-")) | select(.status == "FAIL")] | length' "$bundle")" = 0 ]
+
 # ---- hostile or broken probes ----
 start=$(date +%s)
 DATE=$HANG_DATE attest --probe "$PAYLOADS/payload-hang" --timeout 3
