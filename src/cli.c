@@ -13,6 +13,7 @@
 static const AttestCommand commands[] = {
   { "run", attest_cli_run, "Attest: build the sandbox, run the probe, write the evidence bundle" },
   { "verify", attest_cli_verify, "Judge evidence bundles against the acceptance matrix (read-only)" },
+  { "report", attest_cli_report, "Show a bundle as a terminal table, Markdown or HTML" },
   { "compile", attest_cli_compile, "Compile a Docker-format seccomp policy into BPF" },
   { "doctor", attest_cli_doctor, "Diagnose whether this host can attest, and how to fix it" },
   { NULL, NULL, NULL },

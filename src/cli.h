@@ -21,6 +21,7 @@ const AttestCommand *attest_cli_commands (void);
 int attest_cli_compile (int argc, char **argv, GError **error);
 int attest_cli_run (int argc, char **argv, GError **error);
 int attest_cli_verify (int argc, char **argv, GError **error);
+int attest_cli_report (int argc, char **argv, GError **error);
 int attest_cli_doctor (int argc, char **argv, GError **error);
 
 G_END_DECLS
