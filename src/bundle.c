@@ -32,6 +32,8 @@ attest_evidence_free (AttestEvidence *ev)
   g_clear_pointer (&ev->compile_manifest, json_node_unref);
   g_clear_pointer (&ev->argv, g_ptr_array_unref);
   g_clear_pointer (&ev->argv_normalised, g_ptr_array_unref);
+  g_free (ev->profile_text);
+  g_free (ev->bwrap_version);
   g_free (ev->weakened);
   g_clear_pointer (&ev->limits, json_node_unref);
   g_clear_pointer (&ev->dynimport, json_node_unref);
@@ -134,6 +136,20 @@ add_sandbox (JsonBuilder *b, const AttestEvidence *ev)
   json_builder_set_member_name (b, "size_bytes");
   json_builder_add_int_value (b, 16 * 1024 * 1024);
   json_builder_end_object (b);
+  json_builder_end_object (b);
+}
+
+/* The profile digest: what `exec` compares before it runs anything. */
+static void
+add_profile (JsonBuilder *b, const AttestEvidence *ev)
+{
+  g_autofree char *digest = ev->profile_text != NULL
+                            ? g_compute_checksum_for_string (G_CHECKSUM_SHA256, ev->profile_text, -1) : NULL;
+
+  json_builder_set_member_name (b, "profile");
+  json_builder_begin_object (b);
+  member_string (b, "digest", digest);
+  member_string (b, "text", ev->profile_text);
   json_builder_end_object (b);
 }
 
@@ -247,6 +263,7 @@ attest_bundle_build (const AttestEvidence *ev)
   member_string (b, "seccomp_sha256", ev->policy_sha256);
   member_node (b, "seccomp", ev->compile_manifest);
   add_sandbox (b, ev);
+  add_profile (b, ev);
   member_node (b, "limits", ev->limits);
   json_builder_set_member_name (b, "allow_degraded_limits");
   json_builder_add_boolean_value (b, ev->allow_degraded_limits);

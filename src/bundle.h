@@ -31,6 +31,8 @@ typedef struct
   JsonNode *compile_manifest;
   GPtrArray *argv;           /* the exact bwrap argv */
   GPtrArray *argv_normalised;
+  char *profile_text;        /* attest_profile_digest_text() */
+  char *bwrap_version;
   char *weakened;            /* protections a test turned off, "" for none */
   gboolean tmp_staged;       /* /tmp is the staging namespace's noexec tmpfs */
   JsonNode *limits;

@@ -12,6 +12,7 @@
 #include "bwrap-argv.h"
 #include "collect.h"
 #include "compile.h"
+#include "doctor.h"
 #include "error.h"
 #include "fdutil.h"
 #include "host.h"
@@ -339,7 +340,7 @@ bwrap_usable (Run *run)
       g_ptr_array_add (run->ev->problems, g_strdup ("bwrap not found in PATH (install the bubblewrap package, or pass --bwrap)"));
       return FALSE;
     }
-  if (!attest_host_bwrap_version (run->profile->bwrap, &major, &minor, &micro, NULL, &error))
+  if (!attest_host_bwrap_version (run->profile->bwrap, &major, &minor, &micro, &run->ev->bwrap_version, &error))
     {
       g_ptr_array_add (run->ev->problems, g_strdup_printf ("bwrap %s cannot run: %s", run->profile->bwrap, error->message));
       return FALSE;
@@ -354,6 +355,22 @@ bwrap_usable (Run *run)
 }
 
 /* ---- 4-5. argv and launch ---- */
+
+static char *
+profile_text (Run *run, AttestLimits *limits)
+{
+  AttestDigestLimit rows[ATTEST_N_LIMITS];
+
+  g_ptr_array_add (run->ev->argv_normalised, NULL);
+  for (int k = 0; k < ATTEST_N_LIMITS; k++)
+    {
+      const AttestLimitResult *r = attest_limits_result (limits, (AttestLimitKind) k);
+      rows[k] = (AttestDigestLimit) { r->name, (gint64) r->wanted, attest_enforcer_name (r->enforcer), r->equivalent };
+    }
+  return attest_profile_digest_text ((const char *const *) run->ev->argv_normalised->pdata,
+                                     run->profile->seccomp ? run->filter->bpf_sha256 : NULL, rows, ATTEST_N_LIMITS,
+                                     run->ev->bwrap_version);
+}
 
 /* As root the sandbox must not be host root: the staging namespace maps
  * its 0 to 65532, the id Docker's --user gives. */
@@ -390,6 +407,7 @@ launch_sandbox (Run *run)
   ev->argv = attest_bwrap_argv_build (run->profile, run->staged_tmp);
   ev->argv_normalised = attest_bwrap_argv_normalise (ev->argv, run->profile, run->staged_tmp);
   ev->tmp_staged = run->profile->tmp_noexec;
+  ev->profile_text = profile_text (run, limits);
 
   spec = (AttestLaunchSpec) { ev->argv, seccomp_fd, run->profile->tmp_noexec ? run->staged_tmp : NULL, limits,
                               run->o->timeout_s, staging_id (getuid ()), staging_id (getgid ()),
@@ -411,6 +429,27 @@ launch_sandbox (Run *run)
 
 /* ---- 6. collect ---- */
 
+/* The sandbox was not set up: name the cause and the fix as doctor would. */
+static void
+explain_setup_failure (AttestEvidence *ev)
+{
+  g_autofree char *err = g_strndup (g_bytes_get_data (ev->launch->err, NULL) != NULL
+                                    ? g_bytes_get_data (ev->launch->err, NULL) : "",
+                                    g_bytes_get_size (ev->launch->err));
+  g_autofree char *why = attest_doctor_explain_bwrap_failure (err, ev->launch->staging_error);
+  g_auto(GStrv) lines = g_strsplit (err, "\n", 2);
+
+  if (ev->launch->timed_out || ev->launch->interrupted_by != 0)
+    return;
+  if (why != NULL)
+    g_ptr_array_add (ev->problems, g_strdup_printf ("the sandbox could not be set up: %s", why));
+  else if (ev->launch->staging_error != NULL)
+    g_ptr_array_add (ev->problems, g_strdup_printf ("the staging namespace failed: %s", ev->launch->staging_error));
+  else
+    g_ptr_array_add (ev->problems, g_strdup_printf ("bwrap failed: %s", lines[0] != NULL && *lines[0] ? lines[0]
+                                                                         : "no message"));
+}
+
 static void
 collect_results (Run *run)
 {
@@ -421,6 +460,8 @@ collect_results (Run *run)
     return;
   ev->json_status = g_bytes_ref (ev->launch->json_status);
   ev->status = attest_collect_status (ev->launch->json_status);
+  if (ev->launch->staging_error != NULL || !ev->status->has_child_pid)
+    explain_setup_failure (ev);
   ev->inside = attest_collect_inside (run->profile->out_dir, &error);
   if (ev->inside == NULL)
     ev->inside_error = g_strdup (error->message);

@@ -79,3 +79,27 @@ attest_profile_weakened (const AttestProfile *profile)
       g_string_append_printf (s, "%s%s", s->len ? "," : "", protections[i].name);
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
+
+char *
+attest_profile_digest_text (const char *const *argv, const char *bpf_sha256, const AttestDigestLimit *limits,
+                            guint n_limits, const char *bwrap_version)
+{
+  g_autoptr(GString) t = g_string_new ("sandbox-attest-profile/1\n");
+
+  g_string_append_printf (t, "bwrap %s\nbpf %s\n", bwrap_version != NULL ? bwrap_version : "?",
+                          bpf_sha256 != NULL ? bpf_sha256 : "none");
+  for (guint i = 0; i < n_limits; i++)
+    g_string_append_printf (t, "limit %s %" G_GINT64_FORMAT " %s %s\n", limits[i].name, limits[i].wanted,
+                            limits[i].enforcer, limits[i].equivalent ? "equivalent" : "degraded");
+  /* argv[0] is bwrap itself (its version is above); stop at the command. */
+  for (guint i = 1; argv[i] != NULL && strcmp (argv[i], "--") != 0; i++)
+    {
+      if (strcmp (argv[i], "--ro-bind") == 0 && argv[i + 1] != NULL && strcmp (argv[i + 1], "PROBE") == 0)
+        {
+          i += 2;
+          continue;
+        }
+      g_string_append_printf (t, "arg %s\n", argv[i]);
+    }
+  return g_string_free (g_steal_pointer (&t), FALSE);
+}

@@ -49,4 +49,22 @@ gboolean attest_profile_weaken (AttestProfile *profile, const char *what, GError
 /* The list of protections a profile has turned off ("" when none). */
 char *attest_profile_weakened (const AttestProfile *profile);
 
+/* One limit as the profile digest sees it. */
+typedef struct
+{
+  const char *name;
+  gint64 wanted;
+  const char *enforcer;
+  gboolean equivalent;
+} AttestDigestLimit;
+
+/* The text a profile digest is the sha256 of: everything that defines the
+ * sandbox and nothing that changes from run to run.  @normalised_argv is
+ * attest_bwrap_argv_normalise()'s; the command after "--" and the probe's
+ * bind are left out, so that `exec` of another command in the same
+ * sandbox has the same digest.  Line-based, so a verifier rebuilds it
+ * from the bundle's members with this same function. */
+char *attest_profile_digest_text (const char *const *normalised_argv, const char *bpf_sha256,
+                                  const AttestDigestLimit *limits, guint n_limits, const char *bwrap_version);
+
 G_END_DECLS

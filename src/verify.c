@@ -791,11 +791,55 @@ check_no_problems (Judge *jd, GString *observed, GString *why)
   return p->items->len == 0;
 }
 
+/* The profile digest is of a text the verifier rebuilds from the bundle's
+ * own members: argv, filter digest, limits and bwrap version. */
+static gboolean
+check_profile_digest (Judge *jd, GString *observed, GString *why)
+{
+  const char *digest = str_at (jd->bundle, "profile.digest");
+  const char *text = str_at (jd->bundle, "profile.text");
+  g_auto(GStrv) argv = strings_of (at (jd->bundle, "sandbox.bwrap_argv_normalised"));
+  const AttestJson *limits = at (jd->bundle, "limits");
+  g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (AttestDigestLimit));
+  g_autofree char *actual = NULL, *rebuilt = NULL;
+  g_auto(GStrv) args = argv_of (jd->bundle);
+  gboolean seccomp = argv_has (args, "--seccomp", NULL, NULL);
+
+  g_string_append (observed, digest != NULL ? digest : "(none)");
+  if (digest == NULL || text == NULL)
+    {
+      g_string_append (why, "no profile digest recorded");
+      return FALSE;
+    }
+  actual = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  for (guint i = 0; limits != NULL && limits->type == ATTEST_JSON_ARRAY && i < limits->items->len; i++)
+    {
+      const AttestJson *l = g_ptr_array_index (limits->items, i);
+      AttestDigestLimit row = { str_at (l, "limit"), 0, str_at (l, "enforcer"), FALSE };
+
+      (void) int_at (l, "wanted", &row.wanted);
+      (void) bool_at (l, "equivalent", &row.equivalent);
+      if (row.name == NULL || row.enforcer == NULL)
+        break;
+      g_array_append_val (rows, row);
+    }
+  rebuilt = attest_profile_digest_text ((const char *const *) argv,
+                                        seccomp ? str_at (jd->bundle, "seccomp.bpf_sha256") : NULL,
+                                        (const AttestDigestLimit *) rows->data, rows->len,
+                                        str_at (jd->bundle, "runtime.bwrap_version"));
+  if (strcmp (actual, digest) != 0)
+    g_string_append (why, "profile.digest is not the sha256 of profile.text");
+  else if (strcmp (rebuilt, text) != 0)
+    g_string_append (why, "profile.text does not match the bundle's argv, filter, limits and bwrap version");
+  return why->len == 0;
+}
+
 static const struct
 {
   const char *name;
   CheckFunc func;
 } checks[] = {
+  { "profile_digest", check_profile_digest },
   { "venue_named", check_venue_named },
   { "venue_linux", check_venue_linux },
   { "image_digest", check_image_digest },
@@ -879,6 +923,7 @@ static const struct
   { "sandbox", T (OBJECT) },
   { "sandbox.bwrap_argv", T (ARRAY) | T (NULL) },
   { "sandbox.weakened", T (STRING) | T (NULL) },
+  { "profile", T (OBJECT) },
   { "limits", T (ARRAY) | T (OBJECT) | T (NULL) },
   { "allow_degraded_limits", T (BOOL) },
   { "build_checks", T (OBJECT) },

@@ -84,6 +84,9 @@ MUTATIONS = {
     "weakened": ("NOT-WEAKENED", setter(["sandbox", "weakened"], "seccomp")),
     "namespace-host": ("NAMESPACES", lambda b: b["bwrap_status"]["host_namespaces"].update(
         net=b["bwrap_status"]["namespaces"]["net"])),
+    "profile-limit": ("PROFILE-DIGEST", lambda b: b["profile"].update(
+        text=b["profile"]["text"].replace("cgroup-v1 equivalent", "rlimit equivalent", 1))),
+    "profile-digest": ("PROFILE-DIGEST", setter(["profile", "digest"], "2" * 64)),
     "dynimport": ("PR-DYNIMPORT", setter(["build_checks", "PR-DYNIMPORT", "dlopen_reference"], True)),
     "probe-sock-1": ("PR-SOCK-1", outcome("PR-SOCK-1", "OK")),
     "probe-net-2": ("PR-NET-2", outcome("PR-NET-2", "EXTRA_IFACE")),
