@@ -21,6 +21,8 @@ ATTEST_PACKAGES=(
   "python3-jsonschema:/usr/lib/python3/dist-packages/jsonschema/__init__.py"
   "passwd:/usr/sbin/useradd"
   "util-linux:/usr/sbin/runuser"
+  "scdoc:/usr/bin/scdoc"
+  "bash-completion:/usr/share/bash-completion/bash_completion"
 )
 
 attest_missing_packages() {
