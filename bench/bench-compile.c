@@ -1,7 +1,9 @@
 /* Compile time of a policy, in-process: load + compile + export, repeated.
  * Prints min/median/max in microseconds and the ratio of medians against
  * a baseline compiled in the same run (an empty deny-all policy), so a
- * noisy machine shows as a wide spread, not as a wrong ratio. */
+ * noisy machine shows as a wide spread, not as a wrong ratio.
+ * Usage: bench-compile POLICY.json [RUNS [JSON_LINES_FILE]]: the third
+ * argument gets one JSON line appended (scripts/bench). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,8 @@ cmp_double (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
+static guint n_insns;
+
 static double
 one (GBytes *bytes)
 {
@@ -37,6 +41,7 @@ one (GBytes *bytes)
       fprintf (stderr, "compile failed\n");
       exit (1);
     }
+  n_insns = filter->n_insns;
   return now_us () - t0;
 }
 
@@ -48,6 +53,8 @@ main (int argc, char **argv)
   int runs = argc > 2 ? atoi (argv[2]) : 200;
   g_autofree double *t = NULL, *b = NULL;
   g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *name = NULL;
+  FILE *json;
   gsize len;
   char *data;
 
@@ -57,18 +64,27 @@ main (int argc, char **argv)
       return 2;
     }
   bytes = g_bytes_new_take (data, len);
+  name = g_path_get_basename (argv[1]);
   t = g_new (double, runs);
   b = g_new (double, runs);
-  one (bytes);
   one (base);
+  one (bytes);
   for (int i = 0; i < runs; i++)   /* interleaved A B A B */
     {
       t[i] = one (bytes);
       b[i] = one (base);
     }
+  one (bytes);   /* leaves n_insns of this policy */
   qsort (t, runs, sizeof *t, cmp_double);
   qsort (b, runs, sizeof *b, cmp_double);
-  printf ("| %s | %d | %.0f | %.0f | %.0f | %.0f | %.1f |\n", g_path_get_basename (argv[1]), runs,
+  printf ("| %s | %u | %d | %.0f | %.0f | %.0f | %.0f | %.1f |\n", name, n_insns, runs,
           t[0], t[runs / 2], t[runs - 1], b[runs / 2], t[runs / 2] / b[runs / 2]);
+  if (argc > 3 && (json = fopen (argv[3], "ae")) != NULL)
+    {
+      fprintf (json, "{\"policy\": \"%s\", \"insns\": %u, \"runs\": %d, \"min_us\": %.1f, \"median_us\": %.1f, "
+               "\"max_us\": %.1f, \"empty_policy_median_us\": %.1f}\n", name, n_insns, runs, t[0], t[runs / 2],
+               t[runs - 1], b[runs / 2]);
+      fclose (json);
+    }
   return 0;
 }

@@ -24,6 +24,7 @@ typedef struct
   GStrv caps;                /* capabilities the sandbox keeps; NULL: none (--cap-drop ALL) */
   gboolean allow_unknown;    /* skip unknown names even where that loosens the filter */
   gboolean want_pfc;
+  gboolean linear;           /* bench/ only: libseccomp's linear program, no binary tree */
 } AttestCompileOptions;
 
 typedef struct
