@@ -21,6 +21,7 @@ attest_evidence_free (AttestEvidence *ev)
   if (ev == NULL)
     return;
   g_free (ev->run_date);
+  g_free (ev->venue_kind);
   g_free (ev->venue);
   g_free (ev->venue_source);
   g_clear_pointer (&ev->identity, json_node_unref);
@@ -45,6 +46,8 @@ attest_evidence_free (AttestEvidence *ev)
   g_free (ev->inside_error);
   g_clear_pointer (&ev->problems, g_ptr_array_unref);
   g_clear_pointer (&ev->timings_us, g_hash_table_unref);
+  g_free (ev->image_id);
+  g_clear_pointer (&ev->docker, json_node_unref);
   g_free (ev);
 }
 
@@ -121,6 +124,12 @@ member_namespaces (JsonBuilder *b, const char *name, GHashTable *ns)
   json_builder_end_object (b);
 }
 
+static gboolean
+is_docker (const AttestEvidence *ev)
+{
+  return g_strcmp0 (ev->venue_kind, ATTEST_VENUE_KIND_DOCKER) == 0;
+}
+
 static void
 add_sandbox (JsonBuilder *b, const AttestEvidence *ev)
 {
@@ -131,8 +140,17 @@ add_sandbox (JsonBuilder *b, const AttestEvidence *ev)
   member_string (b, "weakened", ev->weakened);
   json_builder_set_member_name (b, "tmp");
   json_builder_begin_object (b);
-  member_string (b, "mechanism", ev->tmp_staged ? "staging-namespace-tmpfs" : "bwrap-tmpfs");
-  member_string (b, "mount_flags", ev->tmp_staged ? "noexec,nosuid,nodev" : "nosuid,nodev");
+  if (is_docker (ev))
+    {
+      /* What Docker was asked for; the probe's PR-MOUNT-1 and PR-EXEC-2 show what it did. */
+      member_string (b, "mechanism", "docker-tmpfs");
+      member_string (b, "mount_flags", "rw,noexec,nosuid,nodev");
+    }
+  else
+    {
+      member_string (b, "mechanism", ev->tmp_staged ? "staging-namespace-tmpfs" : "bwrap-tmpfs");
+      member_string (b, "mount_flags", ev->tmp_staged ? "noexec,nosuid,nodev" : "nosuid,nodev");
+    }
   json_builder_set_member_name (b, "size_bytes");
   json_builder_add_int_value (b, 16 * 1024 * 1024);
   json_builder_end_object (b);
@@ -246,18 +264,22 @@ attest_bundle_build (const AttestEvidence *ev)
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *created = g_date_time_format_iso8601 (now);
-  g_autofree char *image = ev->probe_sha256 != NULL ? g_strconcat ("sha256:", ev->probe_sha256, NULL) : NULL;
+  g_autofree char *image = ev->image_id != NULL ? g_strdup (ev->image_id)
+                           : ev->probe_sha256 != NULL ? g_strconcat ("sha256:", ev->probe_sha256, NULL) : NULL;
 
   json_builder_begin_object (b);
   member_string (b, "schema", ATTEST_BUNDLE_SCHEMA);
   member_string (b, "run_date", ev->run_date);
   member_string (b, "created_at", created);
+  member_string (b, "venue_kind", is_docker (ev) ? ATTEST_VENUE_KIND_DOCKER : ATTEST_VENUE_KIND_BWRAP);
   member_string (b, "venue", ev->venue);
   member_string (b, "venue_source", ev->venue_source);
   member_node (b, "venue_identity", ev->identity);
   member_node (b, "runtime", ev->runtime);
   member_string (b, "image_digest", image);
-  member_string (b, "image_digest_kind", "sha256 of the static probe binary (bwrap venue)");
+  member_string (b, "image_digest_kind", is_docker (ev)
+                                         ? "Docker image id (docker image inspect {{.Id}}) of the FROM scratch image holding the probe"
+                                         : "sha256 of the static probe binary (bwrap venue)");
   member_string (b, "probe_path", ev->probe_path);
   member_string (b, "policy_path", ev->policy_path);
   member_string (b, "seccomp_sha256", ev->policy_sha256);
@@ -276,6 +298,7 @@ attest_bundle_build (const AttestEvidence *ev)
   add_inside (b, ev);
   member_strings (b, "problems", ev->problems);
   add_timings (b, ev);
+  member_node (b, "docker", ev->docker);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

@@ -20,6 +20,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   char *run_date;
+  char *venue_kind;          /* "bwrap" (NULL means bwrap) or "docker" (assemble) */
   char *venue;
   char *venue_source;        /* "ci-detected", "operator", "default" */
   JsonNode *identity;
@@ -46,7 +47,14 @@ typedef struct
   char *inside_error;
   GPtrArray *problems;       /* what stopped the run early, one line each */
   GHashTable *timings_us;    /* stage -> microseconds */
+  /* The Docker venue (src/assemble.c): the image id stands for the
+   * image digest, and the facts only Docker knows go into "docker". */
+  char *image_id;
+  JsonNode *docker;
 } AttestEvidence;
+
+#define ATTEST_VENUE_KIND_BWRAP "bwrap"
+#define ATTEST_VENUE_KIND_DOCKER "docker"
 
 AttestEvidence *attest_evidence_new (void);
 void attest_evidence_free (AttestEvidence *ev);
