@@ -53,7 +53,8 @@ add_filesystem (GPtrArray *argv, const AttestProfile *p, const char *staged_tmp)
 {
   g_autofree char *size = g_strdup_printf ("%u", ATTEST_TMP_SIZE);
 
-  add (argv, "--ro-bind", p->probe, "/probe", NULL);
+  if (p->command == NULL)
+    add (argv, "--ro-bind", p->probe, "/probe", NULL);
   add (argv, p->in_read_only ? "--ro-bind" : "--bind", p->in_dir, "/in", NULL);
   add (argv, "--bind", p->out_dir, "/out", NULL);
   if (staged_tmp != NULL)
@@ -86,8 +87,12 @@ attest_bwrap_argv_build (const AttestProfile *p, const char *staged_tmp)
   if (p->seccomp)
     add (argv, "--seccomp", seccomp_fd, NULL);
   add_filesystem (argv, p, p->tmp_noexec ? staged_tmp : NULL);
-  add (argv, "--chdir", "/", "--", "/probe", "--attest", "--run-date", p->run_date, "--in", "/in",
-       "--out", "/out", NULL);
+  add (argv, "--chdir", "/", "--", NULL);
+  if (p->command != NULL)
+    for (guint i = 0; p->command[i] != NULL; i++)
+      g_ptr_array_add (argv, g_strdup (p->command[i]));
+  else
+    add (argv, "/probe", "--attest", "--run-date", p->run_date, "--in", "/in", "--out", "/out", NULL);
   g_ptr_array_add (argv, NULL);
   return argv;
 }

@@ -6,17 +6,22 @@
 #include "compile.h"
 #include "error.h"
 #include "fdutil.h"
+#include "exec.h"
 #include "paths.h"
 #include "pipeline.h"
 #include "policy.h"
+#include "timings.h"
 
 static const AttestCommand commands[] = {
   { "run", attest_cli_run, "Attest: build the sandbox, run the probe, write the evidence bundle" },
+  { "exec", attest_cli_exec, "Run a command in the sandbox an accepted bundle attests", TRUE },
   { "verify", attest_cli_verify, "Judge evidence bundles against the acceptance matrix (read-only)" },
   { "report", attest_cli_report, "Show a bundle as a terminal table, Markdown or HTML" },
   { "compile", attest_cli_compile, "Compile a Docker-format seccomp policy into BPF" },
   { "doctor", attest_cli_doctor, "Diagnose whether this host can attest, and how to fix it" },
-  { NULL, NULL, NULL },
+  { "assemble", attest_cli_assemble, "Docker venue: build the bundle of a reference docker run (scripts/attest-docker)" },
+  { "parity", attest_cli_parity, "Compare a bwrap-venue bundle with a Docker-venue bundle, probe by probe" },
+  { NULL, NULL, NULL, FALSE },
 };
 
 const AttestCommand *
@@ -181,6 +186,79 @@ print_run_result (const AttestRunResult *r, gboolean json)
   g_print ("bundle: %s\n", r->bundle_path);
 }
 
+/* --timings: after the verdict, where the time went (stdout; stderr under
+ * --json so that stdout stays one JSON document). */
+static void
+print_timings (const AttestRunResult *r, gboolean json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = attest_timings_text (r->bundle_path, r->bundle_us, &error);
+
+  if (text == NULL)
+    g_printerr ("sandbox-attest run: --timings: %s\n", error->message);
+  else if (json)
+    g_printerr ("%s", text);
+  else
+    g_print ("%s", text);
+}
+
+/* Destinations the sandbox itself defines; a bind may not cover them. */
+static const char *const reserved_destinations[] = { "/", "/in", "/out", "/tmp", "/proc", "/dev", "/probe", NULL };
+
+/* "--ro-bind SRC DEST" takes two values, which GOption cannot: the pairs
+ * are taken out of argv (up to "--") before the options are parsed. */
+static gboolean
+take_ro_binds (int *argc, char **argv, GStrv *out_binds, GError **error)
+{
+  g_autoptr(GStrvBuilder) binds = g_strv_builder_new ();
+  int kept = 1;
+
+  for (int i = 1; i < *argc; i++)
+    {
+      const char *src, *dest;
+
+      if (strcmp (argv[i], "--") == 0)
+        {
+          while (i < *argc)
+            argv[kept++] = argv[i++];
+          break;
+        }
+      if (strcmp (argv[i], "--ro-bind") != 0)
+        {
+          argv[kept++] = argv[i];
+          continue;
+        }
+      if (i + 2 >= *argc)
+        {
+          g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_USAGE, "--ro-bind takes two values: SRC DEST");
+          return FALSE;
+        }
+      src = argv[++i];
+      dest = argv[++i];
+      if (!g_path_is_absolute (src) || !g_file_test (src, G_FILE_TEST_EXISTS))
+        {
+          g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_USAGE, "--ro-bind %s: not an existing absolute path", src);
+          return FALSE;
+        }
+      if (!g_path_is_absolute (dest) || strstr (dest, "/..") != NULL
+          || g_strv_contains (reserved_destinations, dest))
+        {
+          g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_USAGE,
+                       "--ro-bind %s %s: DEST must be an absolute path other than / /in /out /tmp /proc /dev /probe",
+                       src, dest);
+          return FALSE;
+        }
+      g_strv_builder_add (binds, src);
+      g_strv_builder_add (binds, dest);
+    }
+  argv[kept] = NULL;
+  *argc = kept;
+  *out_binds = g_strv_builder_end (binds);
+  if ((*out_binds)[0] == NULL)
+    g_clear_pointer (out_binds, g_strfreev);
+  return TRUE;
+}
+
 /* One line on stderr that says why, for logs that keep only stderr. */
 static void
 print_blocked_line (const AttestRunResult *r)
@@ -201,7 +279,7 @@ int
 attest_cli_run (int argc, char **argv, GError **error)
 {
   AttestRunOptions o = { 0 };
-  gboolean json = FALSE;
+  gboolean json = FALSE, timings = FALSE;
   int timeout = ATTEST_DEFAULT_TIMEOUT;
   const GOptionEntry entries[] = {
     { "policy", 0, 0, G_OPTION_ARG_FILENAME, &o.policy, "Seccomp policy (default: the shipped deny-by-default.json)", "FILE" },
@@ -219,6 +297,8 @@ attest_cli_run (int argc, char **argv, GError **error)
     { "keep", 0, 0, G_OPTION_ARG_NONE, &o.keep, "Keep the input and output folders run created", NULL },
     { "force", 0, 0, G_OPTION_ARG_NONE, &o.force, "Replace an existing bundle of the same venue and date", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the verdict and rows as JSON", NULL },
+    { "timings", 0, 0, G_OPTION_ARG_NONE, &timings,
+      "After the verdict, print where the time went (the bundle's timings_us, the probe's groups)", NULL },
     { "weaken", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING_ARRAY, &o.weaken,
       "Tests only: turn a protection off to prove a probe catches it (the run is always BLOCKED)", "WHAT" },
     { NULL },
@@ -227,6 +307,8 @@ attest_cli_run (int argc, char **argv, GError **error)
   g_autoptr(AttestRunResult) result = NULL;
   int status;
 
+  if (!take_ro_binds (&argc, argv, &o.ro_binds, error))
+    return 2;
   g_option_context_set_summary (context,
     "Builds the sandbox of the reference docker run with bubblewrap, runs the probe in it, and writes\n"
     "the evidence bundle.  Exit 0 ACCEPTED, 3 BLOCKED, 2 bad input.");
@@ -250,6 +332,8 @@ attest_cli_run (int argc, char **argv, GError **error)
       status = result == NULL ? attest_error_exit_status (*error) : result->accepted ? 0 : 3;
       if (result != NULL)
         print_run_result (result, json);
+      if (result != NULL && timings)
+        print_timings (result, json);
       if (result != NULL && !result->accepted)
         print_blocked_line (result);
     }
@@ -263,6 +347,7 @@ attest_cli_run (int argc, char **argv, GError **error)
   g_free (o.matrix);
   g_free (o.bwrap);
   g_strfreev (o.weaken);
+  g_strfreev (o.ro_binds);
   return status;
 }
 
@@ -421,4 +506,64 @@ attest_cli_verify (int argc, char **argv, GError **error)
   else
     print_verified_text (results);
   return all_accepted ? 0 : 3;
+}
+
+/* ---- exec ---- */
+
+int
+attest_cli_exec (int argc, char **argv, GError **error)
+{
+  AttestExecOptions o = { 0 };
+  int timeout = ATTEST_EXEC_DEFAULT_TIMEOUT;
+  const GOptionEntry entries[] = {
+    { "bundle", 0, 0, G_OPTION_ARG_FILENAME, &o.bundle, "The accepted bundle that attests the sandbox (required)", "FILE" },
+    { "max-age", 0, 0, G_OPTION_ARG_STRING, &o.max_age, "Refuse a bundle older than this (default: " ATTEST_EXEC_DEFAULT_MAX_AGE ")", "DURATION" },
+    { "policy", 0, 0, G_OPTION_ARG_FILENAME, &o.policy, "Seccomp policy (default: the shipped deny-by-default.json)", "FILE" },
+    { "in", 0, 0, G_OPTION_ARG_FILENAME, &o.in_dir, "Folder bound read-only at /in (default: a fresh one with the fixture)", "DIR" },
+    { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out_dir, "Folder bound read-write at /out (default: a fresh one, removed after)", "DIR" },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, "Kill the command and its sandbox after SECONDS (default: 3600)", "SECONDS" },
+    { "matrix", 0, 0, G_OPTION_ARG_FILENAME, &o.matrix, "Acceptance matrix (default: the shipped matrix.json)", "FILE" },
+    { "bwrap", 0, 0, G_OPTION_ARG_FILENAME, &o.bwrap, "bwrap to use (default: pinned at build time, else PATH)", "PATH" },
+    { "allow-degraded-limits", 0, 0, G_OPTION_ARG_NONE, &o.allow_degraded_limits,
+      "Accept a bundle whose limits a weaker fallback enforced, where its run accepted them too", NULL },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("[--ro-bind SRC DEST]... -- COMMAND [ARG...]");
+  int status = 2;
+
+  g_option_context_set_summary (context,
+    "Runs COMMAND in exactly the sandbox BUNDLE attests: only when the bundle is ACCEPTED, of this host,\n"
+    "younger than --max-age, and the sandbox built now has the same profile digest.  Otherwise exit 3\n"
+    "and nothing runs.  The command's stdout and stderr are streamed; its exit status is the tool's.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!take_ro_binds (&argc, argv, &o.ro_binds, error) || !parse_options (context, &argc, &argv, error))
+    goto out;
+  if (o.bundle == NULL || argc < 2 || (strcmp (argv[1], "--") == 0 && argc < 3))
+    {
+      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_USAGE, "exec needs --bundle FILE and -- COMMAND");
+      goto out;
+    }
+  if (timeout < 1 || timeout > 7 * 86400)
+    {
+      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_USAGE, "--timeout %d: must be 1 to 604800 seconds", timeout);
+      goto out;
+    }
+  if (o.max_age == NULL)
+    o.max_age = g_strdup (ATTEST_EXEC_DEFAULT_MAX_AGE);
+  o.timeout_s = (guint) timeout;
+  o.command = g_strdupv (argv + (strcmp (argv[1], "--") == 0 ? 2 : 1));
+  status = attest_exec (&o, error);
+  if (status < 0)
+    status = attest_error_exit_status (*error);
+out:
+  g_free (o.bundle);
+  g_free (o.max_age);
+  g_free (o.policy);
+  g_free (o.in_dir);
+  g_free (o.out_dir);
+  g_strfreev (o.ro_binds);
+  g_strfreev (o.command);
+  g_free (o.matrix);
+  g_free (o.bwrap);
+  return status;
 }

@@ -14,6 +14,7 @@ typedef struct
   const char *name;
   AttestCommandFunc func;
   const char *summary;
+  gboolean passes_status;    /* exec: a non-zero status is the command's, not an error */
 } AttestCommand;
 
 const AttestCommand *attest_cli_commands (void);
@@ -21,7 +22,10 @@ const AttestCommand *attest_cli_commands (void);
 int attest_cli_compile (int argc, char **argv, GError **error);
 int attest_cli_run (int argc, char **argv, GError **error);
 int attest_cli_verify (int argc, char **argv, GError **error);
+int attest_cli_exec (int argc, char **argv, GError **error);
 int attest_cli_report (int argc, char **argv, GError **error);
 int attest_cli_doctor (int argc, char **argv, GError **error);
+int attest_cli_assemble (int argc, char **argv, GError **error);  /* src/assemble.c */
+int attest_cli_parity (int argc, char **argv, GError **error);    /* src/parity.c */
 
 G_END_DECLS

@@ -192,6 +192,7 @@ typedef struct
   GByteArray *data;
   gsize cap;
   gboolean truncated;
+  gint64 first_at;           /* monotonic time of the first byte (timings only) */
 } Sink;
 
 /* Reads what is there; returns FALSE at EOF. */
@@ -210,6 +211,8 @@ sink_read (Sink *s)
         return TRUE;
       if (n <= 0)
         return FALSE;
+      if (s->first_at == 0)
+        s->first_at = g_get_monotonic_time ();
       if (s->data->len < s->cap)
         g_byte_array_append (s->data, buf, (guint) MIN ((gsize) n, s->cap - s->data->len));
       if (s->data->len >= s->cap && (gsize) n > 0)
@@ -405,8 +408,14 @@ attest_launch (const AttestLaunchSpec *spec, GError **error)
       g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_FAILED, "opening /dev/null or a signalfd failed");
       return NULL;
     }
-  ok = pipe_pair (go, FALSE, error) && pipe_pair (err, FALSE, error) && pipe_pair (out, TRUE, error)
-       && pipe_pair (errout, TRUE, error) && pipe_pair (status, TRUE, error);
+  ok = pipe_pair (go, FALSE, error) && pipe_pair (err, FALSE, error) && pipe_pair (status, TRUE, error)
+       && (spec->passthrough || (pipe_pair (out, TRUE, error) && pipe_pair (errout, TRUE, error)));
+  if (spec->passthrough)
+    {
+      /* Owned copies, so that the clean-up below closes only what is ours. */
+      out[1] = fcntl (STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+      errout[1] = fcntl (STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+    }
   plan = (ChildPlan) { (char *const *) spec->argv->pdata, spec->pass_environment ? environ : no_env,
                        spec->staged_tmp, spec->limits, getpid (), spec->staging_uid, spec->staging_gid,
                        { { 0 } }, go[0], err[1], null_fd, out[1],
@@ -463,10 +472,12 @@ attest_launch (const AttestLaunchSpec *spec, GError **error)
     }
 
   r->exec_ok = r->staging_error == NULL && await_exec (err[0], r);
+  if (r->exec_ok)
+    r->exec_at_us = g_get_monotonic_time () - start;
   attest_close_fd (&err[0]);
-  sinks[0] = (Sink) { status[0], g_byte_array_new (), STATUS_CAP, FALSE };
-  sinks[1] = (Sink) { out[0], g_byte_array_new (), OUT_CAP, FALSE };
-  sinks[2] = (Sink) { errout[0], g_byte_array_new (), ERR_CAP, FALSE };
+  sinks[0] = (Sink) { status[0], g_byte_array_new (), STATUS_CAP, FALSE, 0 };
+  sinks[1] = (Sink) { out[0], g_byte_array_new (), OUT_CAP, FALSE, 0 };
+  sinks[2] = (Sink) { errout[0], g_byte_array_new (), ERR_CAP, FALSE, 0 };
   supervise (pid, pidfd, sigfd, sinks, G_N_ELEMENTS (sinks), spec->timeout_s, r);
   for (guint i = 0; i < G_N_ELEMENTS (sinks); i++)
     attest_close_fd (&sinks[i].fd);
@@ -475,6 +486,8 @@ attest_launch (const AttestLaunchSpec *spec, GError **error)
   r->err = g_byte_array_free_to_bytes (sinks[2].data);
   r->out_truncated = sinks[1].truncated;
   r->err_truncated = sinks[2].truncated;
+  r->status_at_us = sinks[0].first_at != 0 ? sinks[0].first_at - start : 0;
+  r->out_at_us = sinks[1].first_at != 0 ? sinks[1].first_at - start : 0;
   r->duration_us = g_get_monotonic_time () - start;
   return g_steal_pointer (&r);
 }

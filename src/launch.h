@@ -30,6 +30,12 @@ typedef struct
   GBytes *err;               /* the sandbox's stderr (first bytes kept) */
   gboolean out_truncated, err_truncated;
   gint64 duration_us;
+  /* For `run --timings` and the bundle's timings_us: microseconds from the
+   * start of the launch to bwrap's exec (the staging namespace is set up),
+   * to bwrap's first json-status byte (child-pid: bwrap has cloned the
+   * sandbox) and to the sandbox's first stdout byte (the probe runs); 0
+   * when it did not happen. */
+  gint64 exec_at_us, status_at_us, out_at_us;
 } AttestLaunchResult;
 
 void attest_launch_result_free (AttestLaunchResult *result);
@@ -57,6 +63,9 @@ typedef struct
   /* bwrap's own environment is readable in the sandbox as /proc/1/environ
    * (its init): it gets none, unless a test weakens the profile. */
   gboolean pass_environment;
+  /* `exec`: the command's stdout and stderr are the tool's own (streamed,
+   * not captured); stdin stays /dev/null. */
+  gboolean passthrough;
 } AttestLaunchSpec;
 
 /* Fails (GError) only when the launch could not be attempted; what

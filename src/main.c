@@ -47,7 +47,7 @@ main (int argc, char **argv)
       status = c->func (argc - 1, argv + 1, &error);
       if (error != NULL)
         g_printerr ("sandbox-attest %s: %s\n", c->name, error->message);
-      else if (status != 0 && status != 3)
+      else if (status != 0 && status != 3 && !c->passes_status)
         g_printerr ("sandbox-attest %s: failed without a message (a bug)\n", c->name);
       return status;
     }

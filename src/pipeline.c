@@ -21,9 +21,8 @@
 #include "paths.h"
 #include "policy.h"
 #include "profile.h"
+#include "workdir.h"
 
-#define FIXTURE_NAME "fixture.json"
-#define FIXTURE_TEXT "{\"packet\":\"attestation-fixture\"}\n"
 #define MIN_BWRAP_MINOR 5   /* 0.5.0: --clearenv; --json-status-fd is 0.3.2 */
 
 /* What a run owns and must undo on every path. */
@@ -35,9 +34,8 @@ typedef struct
   AttestPolicy *policy;
   AttestFilter *filter;
   AttestMatrix *matrix;
-  char *work_dir;            /* private: staging mount point, created in/out */
-  char *staged_tmp;
-  gboolean made_in, made_out, made_evidence;
+  AttestWorkdir *workdir;    /* private: staging mount point, created in/out, probe copy */
+  gboolean made_evidence;
   char *evidence_dir;
   char *trusted_probe_sha256;  /* the tool's own probe: the only one run vouches for */
   gint64 t0;
@@ -56,10 +54,15 @@ attest_run_result_free (AttestRunResult *r)
 }
 
 static void
+timing_value (Run *run, const char *stage, gint64 us)
+{
+  g_hash_table_insert (run->ev->timings_us, g_strdup (stage), g_memdup2 (&us, sizeof us));
+}
+
+static void
 timing (Run *run, const char *stage, gint64 since)
 {
-  gint64 us = g_get_monotonic_time () - since;
-  g_hash_table_insert (run->ev->timings_us, g_strdup (stage), g_memdup2 (&us, sizeof us));
+  timing_value (run, stage, g_get_monotonic_time () - since);
 }
 
 static gboolean
@@ -132,6 +135,7 @@ resolve_inputs (Run *run, GError **error)
     return FALSE;
   if (o->evidence_dir != NULL && !existing_dir ("--evidence", o->evidence_dir, error))
     return FALSE;
+  p->ro_binds = g_strdupv (o->ro_binds);
   for (guint i = 0; o->weaken != NULL && o->weaken[i] != NULL; i++)
     if (!attest_profile_weaken (p, o->weaken[i], error))
       return FALSE;
@@ -172,28 +176,13 @@ compile_policy (Run *run, GError **error)
 
 /* ---- 3. profile: folders ---- */
 
-static gboolean
-make_fixture_in (const char *dir, GError **error)
-{
-  g_autofree char *fixture = g_build_filename (dir, FIXTURE_NAME, NULL);
-
-  if (g_mkdir (dir, 0755) < 0 || !g_file_set_contents (fixture, FIXTURE_TEXT, -1, error)
-      || chmod (fixture, 0444) < 0 || chmod (dir, 0555) < 0)
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_OUTPUT, "%s: %s", dir, g_strerror (errno));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* The probe runs from a private copy: the digest is of the bytes that ran
  * (no swap between hashing and exec), and the copy is reachable by the
  * sandbox's uid wherever the original lives. */
 static gboolean
 copy_probe (Run *run, GError **error)
 {
-  g_autofree char *copy = g_build_filename (run->work_dir, "probe", NULL);
+  g_autofree char *copy = g_build_filename (run->workdir->path, "probe", NULL);
   g_autoptr(GBytes) bytes = attest_read_file_limited (run->profile->probe, 64 * 1024 * 1024, FALSE, error);
   attest_autofd fd = -1;
 
@@ -213,83 +202,18 @@ copy_probe (Run *run, GError **error)
   return TRUE;
 }
 
-/* Every folder from / down to @path lets others pass (x for others). */
-static gboolean
-reachable_by_others (const char *path)
-{
-  g_autofree char *p = g_canonicalize_filename (path, NULL);
-
-  for (;;)
-    {
-      struct stat st;
-      char *slash;
-
-      if (stat (p, &st) < 0 || !(st.st_mode & S_IXOTH))
-        return FALSE;
-      if (strcmp (p, "/") == 0)
-        return TRUE;
-      slash = strrchr (p, '/');
-      slash[slash == p ? 1 : 0] = '\0';
-    }
-}
-
-/* As root the sandbox is host uid 65532: what is bound must be reachable
- * by it.  The private work folder goes under $TMPDIR when that is so,
- * else under /tmp. */
-static char *
-make_work_dir (GError **error)
-{
-  g_autofree char *template = NULL;
-
-  if (getuid () != 0 || reachable_by_others (g_get_tmp_dir ()))
-    return g_dir_make_tmp ("sandbox-attest-XXXXXX", error);
-  template = g_strdup ("/tmp/sandbox-attest-XXXXXX");
-  if (g_mkdtemp (template) == NULL)
-    {
-      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_FAILED, "%s: %s", template, g_strerror (errno));
-      return NULL;
-    }
-  return g_steal_pointer (&template);
-}
-
-static gboolean
-sandbox_reaches (const char *what, const char *path, GError **error)
-{
-  if (getuid () != 0 || reachable_by_others (path))
-    return TRUE;
-  return usage_error (error, "%s %s: the sandbox runs as host uid %u, which cannot reach it (a folder on the way is not o+x)",
-                      what, path, ATTEST_SANDBOX_UID);
-}
-
 static gboolean
 prepare_folders (Run *run, GError **error)
 {
   const AttestRunOptions *o = run->o;
   AttestProfile *p = run->profile;
+  gint64 t = g_get_monotonic_time ();
 
-  if ((o->in_dir != NULL && !sandbox_reaches ("--in", o->in_dir, error))
-      || (o->out_dir != NULL && !sandbox_reaches ("--out", o->out_dir, error)))
+  run->workdir = attest_workdir_new (o->in_dir, o->out_dir, error);
+  if (run->workdir == NULL || !copy_probe (run, error))
     return FALSE;
-  run->work_dir = make_work_dir (error);
-  if (run->work_dir == NULL)
-    return FALSE;
-  /* As root the sandbox is host uid 65532, which must reach what is bound. */
-  if (getuid () == 0 && chmod (run->work_dir, 0711) < 0)
-    return usage_error (error, "%s: %s", run->work_dir, g_strerror (errno));
-  run->staged_tmp = g_build_filename (run->work_dir, "tmp", NULL);
-  if (g_mkdir (run->staged_tmp, 0700) < 0)
-    return usage_error (error, "%s: %s", run->staged_tmp, g_strerror (errno));
-  if (!copy_probe (run, error))
-    return FALSE;
-  p->in_dir = o->in_dir != NULL ? g_canonicalize_filename (o->in_dir, NULL) : g_build_filename (run->work_dir, "in", NULL);
-  p->out_dir = o->out_dir != NULL ? g_canonicalize_filename (o->out_dir, NULL) : g_build_filename (run->work_dir, "out", NULL);
-  run->made_in = o->in_dir == NULL;
-  run->made_out = o->out_dir == NULL;
-  if (run->made_in && !make_fixture_in (p->in_dir, error))
-    return FALSE;
-  if (run->made_out && (g_mkdir (p->out_dir, 0755) < 0
-                        || (getuid () == 0 && chown (p->out_dir, ATTEST_SANDBOX_UID, ATTEST_SANDBOX_GID) < 0)))
-    return usage_error (error, "%s: %s", p->out_dir, g_strerror (errno));
+  p->in_dir = g_strdup (run->workdir->in_dir);
+  p->out_dir = g_strdup (run->workdir->out_dir);
   if (o->evidence_dir != NULL)
     run->evidence_dir = g_strdup (o->evidence_dir);
   else
@@ -304,6 +228,7 @@ prepare_folders (Run *run, GError **error)
         }
       run->made_evidence = TRUE;
     }
+  timing (run, "prepare", t);
   return TRUE;
 }
 
@@ -313,6 +238,7 @@ static void
 record_host (Run *run)
 {
   AttestEvidence *ev = run->ev;
+  gint64 t = g_get_monotonic_time ();
 
   g_autofree char *own = attest_paths_probe ();
   g_autoptr(GBytes) own_bytes = attest_read_file_limited (own, 64 * 1024 * 1024, FALSE, NULL);
@@ -327,6 +253,7 @@ record_host (Run *run)
   ev->runtime = attest_host_runtime (run->profile->bwrap);
   ev->dynimport = attest_host_check_dynimport (run->profile->probe);
   ev->host_namespaces = attest_collect_host_namespaces ();
+  timing (run, "host", t);
 }
 
 static gboolean
@@ -380,6 +307,24 @@ staging_id (guint caller)
   return caller == 0 ? ATTEST_SANDBOX_UID : caller;
 }
 
+/* Where the sandbox's time went (scripts/bench, `run --timings`), from the
+ * launcher's timestamps: the staging namespace up to bwrap's exec, bwrap's
+ * own set-up up to its json-status child-pid, and up to the probe's first
+ * output (bwrap's mounts and the probe's exec). */
+static void
+launch_timings (Run *run, const AttestLaunchResult *r)
+{
+  const struct { const char *name; gint64 from, to; } spans[] = {
+    { "staging", 0, r->exec_at_us },
+    { "bwrap_start", r->exec_at_us, r->status_at_us },
+    { "sandbox_ready", r->exec_at_us, r->out_at_us },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (spans); i++)
+    if (spans[i].to > 0 && (i == 0 || spans[i].from > 0))
+      timing_value (run, spans[i].name, spans[i].to - spans[i].from);
+}
+
 static void
 launch_sandbox (Run *run)
 {
@@ -404,17 +349,19 @@ launch_sandbox (Run *run)
       attest_limits_teardown (limits, NULL);
       return;
     }
-  ev->argv = attest_bwrap_argv_build (run->profile, run->staged_tmp);
-  ev->argv_normalised = attest_bwrap_argv_normalise (ev->argv, run->profile, run->staged_tmp);
+  ev->argv = attest_bwrap_argv_build (run->profile, run->workdir->staged_tmp);
+  ev->argv_normalised = attest_bwrap_argv_normalise (ev->argv, run->profile, run->workdir->staged_tmp);
   ev->tmp_staged = run->profile->tmp_noexec;
   ev->profile_text = profile_text (run, limits);
 
-  spec = (AttestLaunchSpec) { ev->argv, seccomp_fd, run->profile->tmp_noexec ? run->staged_tmp : NULL, limits,
+  spec = (AttestLaunchSpec) { ev->argv, seccomp_fd, run->profile->tmp_noexec ? run->workdir->staged_tmp : NULL, limits,
                               run->o->timeout_s, staging_id (getuid ()), staging_id (getgid ()),
                               !run->profile->clear_env };
   t = g_get_monotonic_time ();
   ev->launch = attest_launch (&spec, &error);
   timing (run, "sandbox", t);
+  if (ev->launch != NULL)
+    launch_timings (run, ev->launch);
   if (ev->launch == NULL)
     g_ptr_array_add (ev->problems, g_strdup_printf ("launch: %s", error->message));
   t = g_get_monotonic_time ();
@@ -455,6 +402,7 @@ collect_results (Run *run)
 {
   AttestEvidence *ev = run->ev;
   g_autoptr(GError) error = NULL;
+  gint64 t = g_get_monotonic_time ();
 
   if (ev->launch == NULL)
     return;
@@ -465,6 +413,7 @@ collect_results (Run *run)
   ev->inside = attest_collect_inside (run->profile->out_dir, &error);
   if (ev->inside == NULL)
     ev->inside_error = g_strdup (error->message);
+  timing (run, "collect", t);
 }
 
 /* ---- 7-8. bundle and verdict ---- */
@@ -518,17 +467,17 @@ cleanup (Run *run, AttestRunResult *result)
 {
   g_autoptr(GError) error = NULL;
 
-  if (run->work_dir == NULL)
+  if (run->workdir == NULL)
     return;
   if (run->o->keep && result != NULL)
     {
-      result->kept_in = run->made_in ? g_strdup (run->profile->in_dir) : NULL;
-      result->kept_out = run->made_out ? g_strdup (run->profile->out_dir) : NULL;
-      (void) g_rmdir (run->staged_tmp);
+      result->kept_in = run->workdir->made_in ? g_strdup (run->profile->in_dir) : NULL;
+      result->kept_out = run->workdir->made_out ? g_strdup (run->profile->out_dir) : NULL;
+      (void) g_rmdir (run->workdir->staged_tmp);
       return;
     }
-  /* Folders the operator named are never removed: they are outside work_dir. */
-  if (!attest_paths_remove_tree (run->work_dir, &error))
+  /* Folders the operator named are never removed: they are outside the work folder. */
+  if (!attest_workdir_remove (run->workdir, &error))
     g_warning ("%s", error->message);
 }
 
@@ -540,8 +489,7 @@ run_clear (Run *run)
   attest_policy_free (run->policy);
   attest_filter_free (run->filter);
   attest_matrix_free (run->matrix);
-  g_free (run->work_dir);
-  g_free (run->staged_tmp);
+  attest_workdir_free (run->workdir);
   g_free (run->evidence_dir);
   g_free (run->trusted_probe_sha256);
 }
@@ -561,10 +509,11 @@ interrupted (Run *run, GError **error)
 AttestRunResult *
 attest_pipeline_run (const AttestRunOptions *o, GError **error)
 {
-  Run run = { o, attest_evidence_new (), attest_profile_new_default (), NULL, NULL, NULL, NULL, NULL,
-              FALSE, FALSE, FALSE, NULL, NULL, g_get_monotonic_time () };
+  Run run = { o, attest_evidence_new (), attest_profile_new_default (), NULL, NULL, NULL, NULL,
+              FALSE, NULL, NULL, g_get_monotonic_time () };
   g_autoptr(AttestRunResult) result = g_new0 (AttestRunResult, 1);
   g_autoptr(JsonNode) bundle = NULL;
+  gint64 t_bundle;
   gboolean ok;
 
   attest_launch_block_signals ();
@@ -576,9 +525,12 @@ attest_pipeline_run (const AttestRunOptions *o, GError **error)
         launch_sandbox (&run);
       collect_results (&run);
       timing (&run, "total", run.t0);
+      t_bundle = g_get_monotonic_time ();
       ok = !interrupted (&run, error)
            && (bundle = judged_bundle (&run, &result->judgement, error)) != NULL
            && write_bundle (&run, bundle, &result->bundle_path, error);
+      /* Not in the bundle: it is the time to write the bundle itself. */
+      result->bundle_us = g_get_monotonic_time () - t_bundle;
     }
   cleanup (&run, ok ? result : NULL);
   if (!ok && run.made_evidence)

@@ -29,6 +29,7 @@ typedef struct
   gboolean force;
   gboolean allow_degraded_limits;
   GStrv weaken;
+  GStrv ro_binds;            /* extra SRC DEST pairs bound read-only; part of the attested profile */
 } AttestRunOptions;
 
 typedef struct
@@ -37,6 +38,7 @@ typedef struct
   char *bundle_path;
   AttestJudgement *judgement;
   char *kept_in, *kept_out;  /* --keep: the folders left behind */
+  gint64 bundle_us;          /* judging and writing the bundle (for --timings; not in the bundle) */
 } AttestRunResult;
 
 void attest_run_result_free (AttestRunResult *r);

@@ -37,6 +37,7 @@ attest_profile_free (AttestProfile *p)
   g_free (p->out_dir);
   g_free (p->run_date);
   g_strfreev (p->ro_binds);
+  g_strfreev (p->command);
   g_free (p);
 }
 
@@ -102,4 +103,14 @@ attest_profile_digest_text (const char *const *argv, const char *bpf_sha256, con
       g_string_append_printf (t, "arg %s\n", argv[i]);
     }
   return g_string_free (g_steal_pointer (&t), FALSE);
+}
+
+void
+attest_profile_digest_limits (const AttestLimits *limits, AttestDigestLimit out[ATTEST_N_LIMITS])
+{
+  for (int k = 0; k < ATTEST_N_LIMITS; k++)
+    {
+      const AttestLimitResult *r = attest_limits_result (limits, (AttestLimitKind) k);
+      out[k] = (AttestDigestLimit) { r->name, (gint64) r->wanted, attest_enforcer_name (r->enforcer), r->equivalent };
+    }
 }

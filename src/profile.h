@@ -27,6 +27,7 @@ typedef struct
   guint uid, gid;
   AttestLimitsWanted limits;
   GStrv ro_binds;            /* extra SRC DEST pairs, read-only */
+  GStrv command;             /* `exec`: the command instead of the probe (NULL: the probe) */
 
   /* Protections; all TRUE by default.  Only tests turn one off, through
    * the hidden --weaken option, to prove a probe catches its loss. */
@@ -64,6 +65,9 @@ typedef struct
  * bind are left out, so that `exec` of another command in the same
  * sandbox has the same digest.  Line-based, so a verifier rebuilds it
  * from the bundle's members with this same function. */
+/* The limits as the digest sees them, from what @limits set up. */
+void attest_profile_digest_limits (const AttestLimits *limits, AttestDigestLimit out[ATTEST_N_LIMITS]);
+
 char *attest_profile_digest_text (const char *const *normalised_argv, const char *bpf_sha256,
                                   const AttestDigestLimit *limits, guint n_limits, const char *bwrap_version);
 

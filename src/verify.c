@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "assemble.h"
 #include "bundle.h"
 #include "error.h"
 #include "fdutil.h"
@@ -63,6 +64,53 @@ is_hex64 (const char *s)
     if (!g_ascii_isxdigit (*p) || g_ascii_isupper (*p))
       return FALSE;
   return TRUE;
+}
+
+/* ---- the Docker venue ("venue_kind": "docker", src/assemble.c) ---- */
+
+static gboolean
+is_docker (const AttestJson *bundle)
+{
+  return g_strcmp0 (str_at (bundle, "venue_kind"), ATTEST_VENUE_KIND_DOCKER) == 0;
+}
+
+static GStrv strings_of (const AttestJson *node);
+
+static AttestDockerArgv *
+docker_argv (const AttestJson *bundle)
+{
+  g_auto(GStrv) argv = strings_of (at (bundle, "docker.argv"));
+  return attest_docker_argv_parse ((const char *const *) argv);
+}
+
+/* One value, given exactly once and equal to @want; else a reason. */
+static void
+docker_want (const AttestDockerArgv *a, const char *option, const char *want, GString *why)
+{
+  guint n = 0;
+  const char *v = attest_docker_argv_value (a, option, &n);
+
+  if (n == 0)
+    g_string_append_printf (why, "%smissing %s %s", why->len ? ", " : "", option, want);
+  else if (n > 1)
+    g_string_append_printf (why, "%s%s given %u times (Docker takes the last)", why->len ? ", " : "", option, n);
+  else if (strcmp (v, want) != 0)
+    g_string_append_printf (why, "%s%s %s, not %s", why->len ? ", " : "", option, v, want);
+}
+
+static const char *
+engine_string (const AttestJson *bundle, const char *key)
+{
+  g_autofree char *path = g_strconcat ("docker.engine.", key, NULL);
+  return str_at (bundle, path);
+}
+
+static gboolean
+engine_bool (const AttestJson *bundle, const char *key)
+{
+  g_autofree char *path = g_strconcat ("docker.engine.", key, NULL);
+  gboolean v = FALSE;
+  return bool_at (bundle, path, &v) && v;
 }
 
 /* ---- the matrix ---- */
@@ -459,6 +507,22 @@ check_venue_linux (Judge *jd, GString *observed, GString *why)
     g_string_append_printf (why, "not a Linux host (%s)", sysname);
   else if (strstr (lower, "linuxkit") != NULL || g_ascii_strcasecmp (hostname, "docker-desktop") == 0)
     g_string_append (why, "Docker Desktop's VM (linuxkit kernel), not a real Linux host or CI runner");
+  else if (is_docker (jd->bundle))
+    {
+      /* The engine, not the CLI, runs the sandbox: it must be this host's kernel. */
+      const char *os = engine_string (jd->bundle, "OperatingSystem");
+      const char *kernel = engine_string (jd->bundle, "KernelVersion");
+      g_autofree char *os_lower = g_ascii_strdown (os != NULL ? os : "", -1);
+      g_autofree char *kernel_lower = g_ascii_strdown (kernel != NULL ? kernel : "", -1);
+
+      g_string_append_printf (observed, "; engine on %s, %s", kernel ? kernel : "?", os ? os : "?");
+      if (os == NULL || kernel == NULL)
+        g_string_append (why, "the Docker engine's kernel and OS were not recorded (docker info)");
+      else if (strstr (os_lower, "docker desktop") != NULL || strstr (kernel_lower, "linuxkit") != NULL)
+        g_string_append (why, "the Docker engine is Docker Desktop's VM, not a real Linux host or CI runner");
+      else if (strcmp (kernel, release) != 0)
+        g_string_append_printf (why, "the Docker engine runs kernel %s, not this host's %s (a remote engine?)", kernel, release);
+    }
   return why->len == 0;
 }
 
@@ -469,6 +533,21 @@ check_image_digest (Judge *jd, GString *observed, GString *why)
   const char *want = jd->options->probe_sha256;
 
   g_string_append (observed, d != NULL ? d : "(none)");
+  if (is_docker (jd->bundle))
+    {
+      /* The image id names the image; the probe it was built from is what the verifier vouches for. */
+      const char *probe = str_at (jd->bundle, "docker.probe_sha256");
+
+      g_string_append_printf (observed, " built from probe %.12s", probe != NULL ? probe : "?");
+      if (d == NULL || !g_str_has_prefix (d, "sha256:") || !is_hex64 (d + 7)
+          || g_strcmp0 (d, str_at (jd->bundle, "docker.image_id")) != 0)
+        g_string_append (why, "the Docker image id is missing, not sha256:<64 hex>, or not docker.image_id");
+      else if (!is_hex64 (probe))
+        g_string_append (why, "the probe the image was built from is not recorded");
+      else if (want != NULL && strcmp (probe, want) != 0)
+        g_string_append_printf (why, "the image holds another probe than the trusted one (sha256 %.12s…)", want);
+      return why->len == 0;
+    }
   if (d == NULL || !g_str_has_prefix (d, "sha256:") || !is_hex64 (d + 7))
     g_string_append (why, "image digest missing or not sha256:<64 hex>");
   else if (want != NULL && strcmp (d + 7, want) != 0)
@@ -486,6 +565,25 @@ check_seccomp (Judge *jd, GString *observed, GString *why)
   gint64 insns = 0;
 
   g_string_append (observed, sha != NULL ? sha : "(none)");
+  if (is_docker (jd->bundle))
+    {
+      /* Docker compiles the file itself: the argv must name the file whose sha256 is recorded. */
+      g_autoptr(AttestDockerArgv) a = docker_argv (jd->bundle);
+      g_autofree char *opt = g_strconcat ("seccomp=", str_at (jd->bundle, "policy_path") != NULL
+                                                      ? str_at (jd->bundle, "policy_path") : "?", NULL);
+      GPtrArray *sec = g_hash_table_lookup (a->options, "--security-opt");
+      guint n = 0;
+
+      for (guint i = 0; sec != NULL && i < sec->len; i++)
+        n += g_str_has_prefix (g_ptr_array_index (sec, i), "seccomp=") || g_str_has_prefix (g_ptr_array_index (sec, i), "seccomp:");
+      if (!is_hex64 (sha))
+        g_string_append (why, "seccomp_sha256 missing or malformed");
+      else if (n != 1 || !g_ptr_array_find_with_equal_func (sec, opt, g_str_equal, NULL))
+        g_string_append_printf (why, "docker run was not given --security-opt %s exactly once", opt);
+      else if (want != NULL && strcmp (sha, want) != 0)
+        g_string_append_printf (why, "the policy given (sha256 %s) is not the one Docker loaded", want);
+      return why->len == 0;
+    }
   if (!is_hex64 (sha))
     g_string_append (why, "seccomp_sha256 missing or malformed");
   else if (g_strcmp0 (sha, compiled_from) != 0)
@@ -503,6 +601,18 @@ check_runtime (Judge *jd, GString *observed, GString *why)
   const char *bwrap = str_at (jd->bundle, "runtime.bwrap_version");
   const char *kernel = str_at (jd->bundle, "runtime.kernel");
   const char *libseccomp = str_at (jd->bundle, "runtime.libseccomp");
+
+  if (is_docker (jd->bundle))
+    {
+      const char *client = str_at (jd->bundle, "runtime.docker_client");
+      const char *server = str_at (jd->bundle, "runtime.docker_version");
+
+      g_string_append_printf (observed, "%s, engine %s, kernel %s", client ? client : "?", server ? server : "?",
+                              kernel ? kernel : "?");
+      if (client == NULL || server == NULL || kernel == NULL)
+        g_string_append (why, "runtime versions not recorded (docker --version, docker info)");
+      return why->len == 0;
+    }
 
   g_string_append_printf (observed, "%s, kernel %s, libseccomp %s", bwrap ? bwrap : "?", kernel ? kernel : "?",
                           libseccomp ? libseccomp : "?");
@@ -545,6 +655,49 @@ find_limit (const AttestJson *bundle, const char *name)
   return NULL;
 }
 
+static const AttestJson *find_probe (const AttestJson *inside, const char *id);
+static gboolean probe_outcomes_ok (const AttestJson *probe, const char *const *accept, GString *observed, GString *why);
+
+/* Docker enforces a limit when the argv asks for exactly the reference
+ * value, the engine says it can enforce it (docker info), and the probe
+ * hit it for real. */
+static gboolean
+check_docker_limit (Judge *jd, const char *name, GString *observed, GString *why)
+{
+  static const struct { const char *limit, *option, *value, *engine, *probe; } table[] = {
+    { "pids", "--pids-limit", "64", "PidsLimit", "PR-RES-PIDS" },
+    { "memory", "--memory", "256m", "MemoryLimit", "PR-RES-MEM" },
+    { "swap", "--memory-swap", "256m", "SwapLimit", "PR-RES-MEM" },
+    { "cpu", "--cpus", "1", "CpuCfsQuota", "PR-RES-CPU" },
+  };
+  g_autoptr(AttestDockerArgv) a = docker_argv (jd->bundle);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      g_autoptr(GString) outcomes = g_string_new (NULL), probe_why = g_string_new (NULL);
+      const AttestJson *probe;
+      g_auto(GStrv) expected = NULL;
+
+      if (strcmp (table[i].limit, name) != 0)
+        continue;
+      probe = jd->inside != NULL ? find_probe (jd->inside, table[i].probe) : NULL;
+      expected = strings_of (probe != NULL ? at (probe, "expected") : NULL);
+      g_string_append_printf (observed, "docker %s %s", table[i].option,
+                              attest_docker_argv_value (a, table[i].option, NULL) ? attest_docker_argv_value (a, table[i].option, NULL) : "(none)");
+      docker_want (a, table[i].option, table[i].value, why);
+      if (!engine_bool (jd->bundle, table[i].engine))
+        g_string_append_printf (why, "%sthe engine does not report %s (docker info)", why->len ? ", " : "", table[i].engine);
+      if (probe == NULL)
+        g_string_append_printf (why, "%s%s did not run", why->len ? ", " : "", table[i].probe);
+      else if (!probe_outcomes_ok (probe, (const char *const *) expected, outcomes, probe_why))
+        g_string_append_printf (why, "%s%s: %s", why->len ? ", " : "", table[i].probe, probe_why->str);
+      g_string_append_printf (observed, "; %s %s", table[i].probe, outcomes->len ? outcomes->str : "?");
+      return why->len == 0;
+    }
+  g_string_append_printf (why, "no Docker flag for the %s limit", name);
+  return FALSE;
+}
+
 static gboolean
 check_limit (Judge *jd, const char *name, GString *observed, GString *why)
 {
@@ -552,6 +705,8 @@ check_limit (Judge *jd, const char *name, GString *observed, GString *why)
   gboolean equivalent = FALSE, degraded_allowed = FALSE;
   const char *enforcer = l != NULL ? str_at (l, "enforcer") : NULL;
 
+  if (is_docker (jd->bundle))
+    return check_docker_limit (jd, name, observed, why);
   g_string_append (observed, enforcer != NULL ? enforcer : "(not recorded)");
   if (l == NULL || !bool_at (l, "equivalent", &equivalent))
     {
@@ -602,10 +757,89 @@ argv_binds (GStrv argv, const char *option, const char *dest)
 
 /* The host's own record of what it asked bwrap for: each isolation flag
  * of the reference command must be there, and nothing that undoes one. */
+/* Every flag of the reference command with its exact value, and nothing
+ * else but --name and --cgroupns private: an allowlist, so that no flag
+ * that undoes one (--privileged, --cap-add, seccomp=unconfined, a third
+ * volume, --pid host ...) can pass unnoticed. */
+static gboolean
+check_docker_argv (Judge *jd, GString *observed, GString *why)
+{
+  g_autoptr(AttestDockerArgv) a = docker_argv (jd->bundle);
+  const char *run_date = str_at (jd->bundle, "run_date");
+  g_autofree char *program = a->program != NULL ? g_path_get_basename (a->program) : NULL;
+  static const struct { const char *option, *value; } exact[] = {
+    { "--rm", "" }, { "--network", "none" }, { "--user", "65532:65532" }, { "--read-only", "" },
+    { "--tmpfs", "/tmp:rw,noexec,nosuid,nodev,size=16m" }, { "--cap-drop", "ALL" },
+    { "--pids-limit", "64" }, { "--memory", "256m" }, { "--memory-swap", "256m" }, { "--cpus", "1" },
+    { "--env-file", "/dev/null" },
+  };
+  GPtrArray *sec = g_hash_table_lookup (a->options, "--security-opt");
+  GPtrArray *vols = g_hash_table_lookup (a->options, "-v");
+  guint nnp = 0, seccomp = 0, in = 0, out = 0, n = 0;
+  const char *cgroupns = attest_docker_argv_value (a, "--cgroupns", &n);
+
+  g_string_append_printf (observed, "%u arguments", at (jd->bundle, "docker.argv") != NULL && at (jd->bundle, "docker.argv")->type == ATTEST_JSON_ARRAY
+                                                    ? at (jd->bundle, "docker.argv")->items->len : 0);
+  if (program == NULL || strcmp (program, "docker") != 0 || !a->is_run)
+    {
+      g_string_append (why, "no docker run argv recorded");
+      return FALSE;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (exact); i++)
+    docker_want (a, exact[i].option, exact[i].value, why);
+  for (guint i = 0; sec != NULL && i < sec->len; i++)
+    {
+      const char *v = g_ptr_array_index (sec, i);
+      if (strcmp (v, "no-new-privileges") == 0 || strcmp (v, "no-new-privileges=true") == 0
+          || strcmp (v, "no-new-privileges:true") == 0)
+        nnp++;
+      else if ((g_str_has_prefix (v, "seccomp=") || g_str_has_prefix (v, "seccomp:")) && strcmp (v + 8, "unconfined") != 0)
+        seccomp++;
+      else
+        g_string_append_printf (why, "%shas --security-opt %s", why->len ? ", " : "", v);
+    }
+  if (nnp != 1)
+    g_string_append_printf (why, "%s--security-opt no-new-privileges given %u times", why->len ? ", " : "", nnp);
+  if (seccomp != 1)
+    g_string_append_printf (why, "%s--security-opt seccomp=POLICY given %u times", why->len ? ", " : "", seccomp);
+  for (guint i = 0; vols != NULL && i < vols->len; i++)
+    {
+      const char *v = g_ptr_array_index (vols, i);
+      const char *colon = strchr (v, ':');
+
+      if (colon != NULL && v[0] == '/' && strcmp (colon, ":/in:ro") == 0)
+        in++;
+      else if (colon != NULL && v[0] == '/' && (strcmp (colon, ":/out:rw") == 0 || strcmp (colon, ":/out") == 0))
+        out++;
+      else
+        g_string_append_printf (why, "%shas -v %s", why->len ? ", " : "", v);
+    }
+  if (in != 1)
+    g_string_append_printf (why, "%s/in is not bound read-only exactly once (-v IN:/in:ro)", why->len ? ", " : "");
+  if (out != 1)
+    g_string_append_printf (why, "%s/out is not bound exactly once (-v OUT:/out:rw)", why->len ? ", " : "");
+  if (n > 1 || (n == 1 && strcmp (cgroupns, "private") != 0))
+    g_string_append_printf (why, "%s--cgroupns %s", why->len ? ", " : "", cgroupns);
+  for (guint i = 0; i < a->unknown->len; i++)
+    g_string_append_printf (why, "%shas %s, not in the reference command", why->len ? ", " : "",
+                            (const char *) g_ptr_array_index (a->unknown, i));
+  if (a->image == NULL || g_strcmp0 (a->image, str_at (jd->bundle, "docker.image")) != 0)
+    g_string_append_printf (why, "%sthe image run is not docker.image", why->len ? ", " : "");
+  if (g_strv_length (a->args) != 3 || strcmp (a->args[0], "--attest") != 0 || strcmp (a->args[1], "--run-date") != 0
+      || g_strcmp0 (a->args[2], run_date) != 0)
+    g_string_append_printf (why, "%sthe probe was not run as IMAGE --attest --run-date %s", why->len ? ", " : "",
+                            run_date != NULL ? run_date : "?");
+  return why->len == 0;
+}
+
 static gboolean
 check_argv (Judge *jd, GString *observed, GString *why)
 {
-  g_auto(GStrv) argv = argv_of (jd->bundle);
+  g_auto(GStrv) argv = NULL;
+
+  if (is_docker (jd->bundle))
+    return check_docker_argv (jd, observed, why);
+  argv = argv_of (jd->bundle);
   g_autofree char *uid = g_strdup_printf ("%u", ATTEST_SANDBOX_UID);
   g_autofree char *gid = g_strdup_printf ("%u", ATTEST_SANDBOX_GID);
   const struct { const char *a, *b, *name; } required[] = {
@@ -647,6 +881,26 @@ check_not_weakened (Judge *jd, GString *observed, GString *why)
   const char *mechanism = str_at (jd->bundle, "sandbox.tmp.mechanism");
 
   g_string_append_printf (observed, "weakened=[%s] tmp=%s", weakened ? weakened : "?", mechanism ? mechanism : "?");
+  if (is_docker (jd->bundle))
+    {
+      /* The engine must apply seccomp at all; the argv's flags are ARGV-ISOLATION's. */
+      const AttestJson *opts = at (jd->bundle, "docker.engine.SecurityOptions");
+      gboolean seccomp = FALSE;
+
+      for (guint i = 0; opts != NULL && opts->type == ATTEST_JSON_ARRAY && i < opts->items->len; i++)
+        {
+          const AttestJson *o = g_ptr_array_index (opts->items, i);
+          seccomp = seccomp || (o->type == ATTEST_JSON_STRING && g_str_has_prefix (o->text, "name=seccomp"));
+        }
+      g_string_append_printf (observed, " engine seccomp=%s", seccomp ? "yes" : "no");
+      if (weakened == NULL || *weakened != '\0')
+        g_string_append_printf (why, "protections turned off: %s", weakened ? weakened : "(not recorded)");
+      else if (g_strcmp0 (mechanism, "docker-tmpfs") != 0)
+        g_string_append (why, "/tmp is not Docker's noexec tmpfs");
+      else if (!seccomp)
+        g_string_append (why, "the Docker engine does not report seccomp support (docker info SecurityOptions)");
+      return why->len == 0;
+    }
   if (weakened == NULL || *weakened != '\0')
     g_string_append_printf (why, "protections turned off: %s", weakened ? weakened : "(not recorded)");
   else if (g_strcmp0 (mechanism, "staging-namespace-tmpfs") != 0)
@@ -656,10 +910,65 @@ check_not_weakened (Judge *jd, GString *observed, GString *why)
 
 /* bwrap's json-status names the sandbox's namespaces; each must differ
  * from the host's own (recorded by the host, not by the probe). */
+/* Docker's container is gone when the host looks (--rm): the probe's
+ * PR-NS-1 reports each namespace's inode, which must differ from the
+ * host's as the host recorded them; net is PR-NET-2 (only lo) and mnt
+ * PR-MOUNT-1 (a read-only root of its own). */
+static gboolean
+check_docker_namespaces (Judge *jd, GString *observed, GString *why)
+{
+  static const char *const names[] = { "cgroup", "ipc", "pid", "uts", NULL };
+  const AttestJson *ns1 = jd->inside != NULL ? find_probe (jd->inside, "PR-NS-1") : NULL;
+  const AttestJson *attempts = ns1 != NULL ? at (ns1, "attempts") : NULL;
+  const AttestJson *net = jd->inside != NULL ? find_probe (jd->inside, "PR-NET-2") : NULL;
+  const AttestJson *mnt = jd->inside != NULL ? find_probe (jd->inside, "PR-MOUNT-1") : NULL;
+  const char *const only_lo[] = { "ONLY_LO", NULL };
+  const char *const root_ro[] = { "ROOT_RO", "IN_RO", "OUT_RW", "TMP_HARDENED", NULL };
+  g_autoptr(GString) scratch = g_string_new (NULL), scratch_why = g_string_new (NULL);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *needle = g_strdup_printf ("/proc/self/ns/%s\"", names[i]);
+      g_autofree char *hp = g_strconcat ("bwrap_status.host_namespaces.", names[i], NULL);
+      const char *outcome = NULL, *detail = NULL;
+      gint64 h = 0, s = -1;
+      gboolean have_h = int_at (jd->bundle, hp, &h);
+
+      for (guint k = 0; attempts != NULL && attempts->type == ATTEST_JSON_ARRAY && k < attempts->items->len; k++)
+        {
+          const AttestJson *a = g_ptr_array_index (attempts->items, k);
+          if (str_at (a, "method") != NULL && strstr (str_at (a, "method"), needle) != NULL)
+            {
+              outcome = str_at (a, "outcome");
+              detail = str_at (a, "detail");
+            }
+        }
+      if (detail != NULL && g_str_has_prefix (detail, "inode "))
+        s = g_ascii_strtoll (detail + 6, NULL, 10);
+      g_string_append_printf (observed, "%s%s:%s", i ? " " : "", names[i],
+                              outcome == NULL ? "?" : g_strcmp0 (outcome, "CHILD_NS") == 0 && (!have_h || s != h) ? "own" : "host");
+      if (outcome == NULL || !have_h)
+        g_string_append_printf (why, "%s%s namespace not recorded", why->len ? ", " : "", names[i]);
+      else if (strcmp (outcome, "CHILD_NS") != 0 || s == h)
+        g_string_append_printf (why, "%sthe %s namespace is the host's (probe PR-NS-1)", why->len ? ", " : "", names[i]);
+    }
+  g_string_append (observed, " (probe PR-NS-1)");
+  if (net == NULL || !probe_outcomes_ok (net, only_lo, scratch, scratch_why))
+    g_string_append_printf (why, "%sthe network namespace is not shown to hold only lo (PR-NET-2)", why->len ? ", " : "");
+  g_string_set_size (scratch, 0);
+  if (mnt == NULL || !probe_outcomes_ok (mnt, root_ro, scratch, scratch_why))
+    g_string_append_printf (why, "%sthe mount namespace is not shown to be the container's own (PR-MOUNT-1)", why->len ? ", " : "");
+  g_string_append (observed, ", net: PR-NET-2, mnt: PR-MOUNT-1");
+  return why->len == 0;
+}
+
 static gboolean
 check_namespaces (Judge *jd, GString *observed, GString *why)
 {
   static const char *const names[] = { "cgroup", "ipc", "mnt", "net", "pid", "uts", NULL };
+
+  if (is_docker (jd->bundle))
+    return check_docker_namespaces (jd, observed, why);
 
   for (guint i = 0; names[i] != NULL; i++)
     {
@@ -686,6 +995,24 @@ check_sandbox_exit (Judge *jd, GString *observed, GString *why)
   gint64 interrupted = 0;
   const char *staging = str_at (jd->bundle, "launch.staging_error");
 
+  if (is_docker (jd->bundle))
+    {
+      gboolean docker_timed_out = FALSE;
+      gint64 status = -1;
+      gboolean have = int_at (jd->bundle, "docker.exit_status", &status);
+
+      (void) bool_at (jd->bundle, "docker.timed_out", &docker_timed_out);
+      g_string_append_printf (observed, "docker run exit %" G_GINT64_FORMAT, have ? status : -1);
+      if (!have)
+        g_string_append (why, "docker run's exit status was not recorded");
+      else if (docker_timed_out)
+        g_string_append (why, "docker run overran the deadline and was killed");
+      else if (status == 125 || status == 126 || status == 127)
+        g_string_append_printf (why, "Docker could not start the container (exit %" G_GINT64_FORMAT ")", status);
+      else if (status != 0)
+        g_string_append_printf (why, "the probe exited with %" G_GINT64_FORMAT, status);
+      return why->len == 0;
+    }
   (void) bool_at (jd->bundle, "launch.bwrap_executed", &executed);
   (void) bool_at (jd->bundle, "launch.timed_out", &timed_out);
   (void) int_at (jd->bundle, "launch.interrupted_by_signal", &interrupted);
@@ -812,6 +1139,20 @@ check_profile_digest (Judge *jd, GString *observed, GString *why)
       return FALSE;
     }
   actual = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+  if (is_docker (jd->bundle))
+    {
+      /* Rebuilt from the exact docker argv, normalised here, not from a member that could disagree with it. */
+      g_auto(GStrv) docker = strings_of (at (jd->bundle, "docker.argv"));
+      g_auto(GStrv) normalised = attest_docker_argv_normalise ((const char *const *) docker);
+
+      rebuilt = attest_profile_digest_text ((const char *const *) normalised, str_at (jd->bundle, "seccomp_sha256"),
+                                            NULL, 0, str_at (jd->bundle, "runtime.docker_version"));
+      if (strcmp (actual, digest) != 0)
+        g_string_append (why, "profile.digest is not the sha256 of profile.text");
+      else if (docker[0] == NULL || strcmp (rebuilt, text) != 0)
+        g_string_append (why, "profile.text does not match the bundle's docker argv, policy and engine version");
+      return why->len == 0;
+    }
   for (guint i = 0; limits != NULL && limits->type == ATTEST_JSON_ARRAY && i < limits->items->len; i++)
     {
       const AttestJson *l = g_ptr_array_index (limits->items, i);
@@ -938,6 +1279,20 @@ static const struct
 #undef T
 };
 
+/* Members a bundle of an older version may lack; when present, of this type. */
+static const struct
+{
+  const char *path;
+  guint types;
+} optional_shape[] = {
+#define T(t) (1u << ATTEST_JSON_##t)
+  { "venue_kind", T (STRING) },
+  { "docker", T (OBJECT) | T (NULL) },
+  { "docker.argv", T (ARRAY) },
+  { "docker.engine", T (OBJECT) | T (NULL) },
+#undef T
+};
+
 static gboolean
 check_shape (const AttestJson *bundle, GError **error)
 {
@@ -956,6 +1311,29 @@ check_shape (const AttestJson *bundle, GError **error)
                        attest_json_type_name (n->type));
           return FALSE;
         }
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (optional_shape); i++)
+    {
+      const AttestJson *n = at (bundle, optional_shape[i].path);
+
+      if (n != NULL && !(optional_shape[i].types & (1u << n->type)))
+        {
+          g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_JSON, "%s: %s is not allowed here", optional_shape[i].path,
+                       attest_json_type_name (n->type));
+          return FALSE;
+        }
+    }
+  if (at (bundle, "venue_kind") != NULL && !is_docker (bundle)
+      && strcmp (str_at (bundle, "venue_kind"), ATTEST_VENUE_KIND_BWRAP) != 0)
+    {
+      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_JSON, "venue_kind: \"%s\" is neither bwrap nor docker",
+                   str_at (bundle, "venue_kind"));
+      return FALSE;
+    }
+  if (is_docker (bundle) && (at (bundle, "docker") == NULL || at (bundle, "docker")->type != ATTEST_JSON_OBJECT))
+    {
+      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_JSON, "docker: a Docker-venue bundle needs the docker object");
+      return FALSE;
     }
   return TRUE;
 }
