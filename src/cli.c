@@ -287,7 +287,7 @@ attest_cli_run (int argc, char **argv, GError **error)
     { "in", 0, 0, G_OPTION_ARG_FILENAME, &o.in_dir, "Folder bound read-only at /in (default: a fresh one with the reference fixture, removed after)", "DIR" },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &o.out_dir, "Folder bound read-write at /out (default: a fresh one, removed after)", "DIR" },
     { "evidence", 0, 0, G_OPTION_ARG_FILENAME, &o.evidence_dir, "Folder for the bundle (default: a fresh ./sandbox-attest-DATE-XXXXXX)", "DIR" },
-    { "venue", 0, 0, G_OPTION_ARG_STRING, &o.venue, "Venue name (default: CI on a CI runner, else " ATTEST_DEFAULT_VENUE ")", "NAME" },
+    { "venue", 0, 0, G_OPTION_ARG_STRING, &o.venue, "Venue name when not on a CI runner, where it is always CI (default: " ATTEST_DEFAULT_VENUE ")", "NAME" },
     { "run-date", 0, 0, G_OPTION_ARG_STRING, &o.run_date, "Run date YYYY-MM-DD (default: today, UTC)", "DATE" },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, "Kill the sandbox after SECONDS (default: 120)", "SECONDS" },
     { "matrix", 0, 0, G_OPTION_ARG_FILENAME, &o.matrix, "Acceptance matrix (default: the shipped matrix.json)", "FILE" },

@@ -141,8 +141,9 @@ resolve_inputs (Run *run, GError **error)
       return FALSE;
   if (o->venue != NULL && *o->venue == '\0')
     return usage_error (error, "--venue: must not be empty");
-  ev->venue = g_strdup (o->venue != NULL ? o->venue : ci != NULL ? ci : ATTEST_DEFAULT_VENUE);
-  ev->venue_source = g_strdup (o->venue != NULL ? "operator" : ci != NULL ? "ci-detected" : "default");
+  /* The packet names a CI runner's venue CI, whatever the operator says. */
+  ev->venue = g_strdup (ci != NULL ? ci : o->venue != NULL ? o->venue : ATTEST_DEFAULT_VENUE);
+  ev->venue_source = g_strdup (ci != NULL ? "ci-detected" : o->venue != NULL ? "operator" : "default");
   ev->run_date = g_strdup (p->run_date);
   ev->allow_degraded_limits = o->allow_degraded_limits;
   ev->weakened = attest_profile_weakened (p);
