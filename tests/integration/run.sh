@@ -32,7 +32,13 @@ valid_bundle() { [ -n "$bundle" ] && /usr/bin/python3 "$ATTEST_SRCDIR/tests/vali
 no_leftovers() { [ -z "$(ls "$TEST_TMP" | grep '^sandbox-attest-')" ]; }
 # Hanging payloads run with their own date, so that other suites' probes running in parallel do not count.
 HANG_DATE=2026-11-27
-sandbox_gone() { ! pgrep -f "$TEST_TMP/sandbox-attest-" >/dev/null && ! pgrep -f "^/probe --attest --run-date $HANG_DATE" >/dev/null; }
+sandbox_gone() {
+  local left
+  left=$(pgrep -af "$TEST_TMP/sandbox-attest-|^/probe --attest --run-date $HANG_DATE")
+  [ -z "$left" ] && return 0
+  diag "still running: $left"
+  return 1
+}
 # tests/as-tester.sh exports the delegated and the unwritable cgroups of the rootless run.
 delegated() { [ "$(id -u)" = 0 ] || [ -n "${ATTEST_TESTER_CGROUPS:-}" ]; }
 
