@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Writes a copy of an evidence bundle with one observed value changed.
 
-Usage: mutate-bundle.py IN OUT MUTATION
+Usage: mutate-bundle.py IN OUT MUTATION   (MUTATION from `list`, or probe:ID)
+       mutate-bundle.py list
+       mutate-bundle.py probe-rows MATRIX
 Mutations inside the probe's output re-digest it, so that exactly one
 matrix row can fail; `list` prints every mutation with the row it must
 make fail."""
@@ -98,13 +100,24 @@ MUTATIONS = {
 
 
 def main():
+    if sys.argv[1] == "probe-rows":
+        # Every probe row of the matrix: its first attempt's outcome
+        # replaced by a token no row accepts.
+        matrix = json.load(open(sys.argv[2]))
+        for row in matrix["rows"]:
+            if row["kind"] == "probe":
+                print(row["id"])
+        return
     if sys.argv[1] == "list":
         for name, (row, _) in MUTATIONS.items():
             print(name, row)
         return
     src, dst, name = sys.argv[1:4]
     bundle = json.load(open(src))
-    MUTATIONS[name][1](bundle)
+    if name.startswith("probe:"):
+        outcome(name[len("probe:"):], "MUTATED")(bundle)
+    else:
+        MUTATIONS[name][1](bundle)
     # The stored verdict keeps claiming acceptance: a verifier must not care.
     bundle["verdict"] = "ACCEPTED"
     json.dump(bundle, open(dst, "w"), indent=1)

@@ -26,6 +26,14 @@ while read -r name row; do
   fi
 done < <("$mutate" list)
 
+# Every probe row of the shipped matrix, one at a time.
+while read -r id; do
+  "$mutate" "$golden/accepted.json" "$TEST_TMP/probe.json" "probe:$id"
+  run_tool verify "$TEST_TMP/probe.json"
+  check "probe row $id: an outcome it does not accept is BLOCKED naming it" \
+    eval '[ "$rc" = 3 ] && grep -E "^  $id +MUST +FAIL" "$out" >/dev/null'
+done < <("$mutate" probe-rows "$ATTEST_SRCDIR/data/matrix.json")
+
 while read -r name row; do
   run_tool verify "$golden/$name.json"
   check "golden $name: BLOCKED naming $row" eval '[ "$rc" = 3 ] && grep -E "^  $row +MUST +FAIL" "$out" >/dev/null'
