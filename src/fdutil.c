@@ -85,7 +85,9 @@ GBytes *
 attest_read_file_limited (const char *path, gsize max_bytes, gboolean nofollow, GError **error)
 {
   struct stat st;
-  attest_autofd fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (nofollow ? O_NOFOLLOW : 0));
+  /* O_NONBLOCK: a FIFO named as an input must not hang the tool; the
+   * regular-file check below then refuses it. */
+  attest_autofd fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0));
 
   if (fd < 0)
     {

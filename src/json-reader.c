@@ -386,9 +386,13 @@ parse_value (Reader *r, GString *loc, AttestJson **out, GError **error)
 AttestJson *
 attest_json_parse (const char *data, gsize len, const char *source, GError **error)
 {
-  Reader r = { data, data, data + len, source, 0 };
+  Reader r;
   g_autoptr(GString) loc = g_string_new (NULL);
   g_autoptr(AttestJson) root = NULL;
+
+  if (data == NULL)
+    data = "";  /* an empty GBytes has no data pointer */
+  r = (Reader) { data, data, data + len, source, 0 };
 
   if (memchr (data, '\0', len) != NULL)
     {

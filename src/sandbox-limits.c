@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -527,11 +528,39 @@ apply_controller (AttestLimits *l, Cgroup *cg, const char *ctrl, GError **error)
   return apply_cpu (l, cg, error);
 }
 
+/* A run killed with SIGKILL cannot remove its cgroups.  Before making
+ * ours, remove the empty ones whose run is gone: "sandbox-attest-PID-…"
+ * with no such PID.  rmdir refuses a cgroup that still has members, so a
+ * live run (or a reused pid's) is never disturbed. */
+static void
+sweep_stale (const char *parent)
+{
+  g_autoptr(GDir) dir = g_dir_open (parent, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *proc = NULL;
+      g_autofree char *path = NULL;
+      int pid = 0;
+
+      if (sscanf (name, "sandbox-attest-%d-", &pid) != 1 || pid <= 0)
+        continue;
+      proc = g_strdup_printf ("/proc/%d", pid);
+      if (g_file_test (proc, G_FILE_TEST_EXISTS))
+        continue;
+      path = g_build_filename (parent, name, NULL);
+      if (rmdir (path) == 0)
+        g_debug ("removed the stale cgroup %s", path);
+    }
+}
+
 /* mkdir of a name no parallel run can pick: our pid plus 32 random bits,
  * retried on the (unlikely) collision.  Returns 0 or an errno. */
 static int
 make_unique_dir (const char *parent, char **out_name)
 {
+  sweep_stale (parent);
   for (int attempt = 0; attempt < 8; attempt++)
     {
       g_autofree char *name = g_strdup_printf ("sandbox-attest-%d-%08x", (int) getpid (), g_random_int ());

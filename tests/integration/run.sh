@@ -99,6 +99,19 @@ else
   skip "the no-cgroup case runs as the unprivileged test account"
 fi
 
+# ---- a run killed with SIGKILL leaves empty cgroups; the next run sweeps them ----
+mine=$(awk -F: '$2 == "pids" { print $3 }' /proc/self/cgroup)
+parent=/sys/fs/cgroup/pids${mine%/}
+if [ -w "$parent" ] && delegated; then
+  stale=$parent/sandbox-attest-999999999-deadbeef   # no such pid can exist (pid_max is at most 2^22)
+  mkdir "$stale"
+  attest
+  check "a stale empty cgroup of a dead run is removed by the next run" [ ! -e "$stale" ]
+  rmdir "$stale" 2>/dev/null
+else
+  skip "no writable cgroup v1 pids hierarchy here"
+fi
+
 # ---- each protection removed on purpose, and the probe that catches it ----
 while read -r what probe extra; do
   ATTEST_ENV=()

@@ -1,6 +1,8 @@
-/* Writes /out/sandbox-attestation-inside.json in a hostile shape chosen by
- * argv[0]'s name: garbage bytes, a 100 MiB sparse file, a symbolic link to
- * a host file, a FIFO, a directory.  Each must make run say BLOCKED. */
+/* Writes /out/sandbox-attestation-inside.json in a hostile shape chosen at
+ * build time (PAYLOAD_KIND: the sandbox always runs it as /probe, so its
+ * name cannot choose): garbage bytes, a 100 MiB sparse file, a symbolic
+ * link to a host file, a FIFO, a directory.  Each must make run say
+ * BLOCKED. */
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -9,12 +11,11 @@
 #define INSIDE "/out/sandbox-attestation-inside.json"
 
 int
-main (int argc, char **argv)
+main (void)
 {
-  const char *kind = argc > 0 ? strrchr (argv[0], '-') : NULL;
+  const char *kind = PAYLOAD_KIND;
   int fd;
 
-  kind = kind != NULL ? kind + 1 : "";
   if (strcmp (kind, "symlink") == 0)
     return symlink ("/etc/shadow", INSIDE) == 0 ? 0 : 1;
   if (strcmp (kind, "fifo") == 0)
