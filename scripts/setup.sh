@@ -18,6 +18,7 @@ ATTEST_PACKAGES=(
   "libseccomp-dev:/usr/include/seccomp.h"
   "bubblewrap:/usr/bin/bwrap"
   "jq:/usr/bin/jq"
+  "valgrind:/usr/bin/valgrind"
   "python3-jsonschema:/usr/lib/python3/dist-packages/jsonschema/__init__.py"
   "passwd:/usr/sbin/useradd"
   "util-linux:/usr/sbin/runuser"

@@ -742,6 +742,12 @@ attest_compile (const AttestPolicy *policy, const AttestCompileOptions *options,
     running_kernel (&opts.kernel_major, &opts.kernel_minor);
   filter_init (filter, policy, &opts);
 
+  /* libseccomp probes the running kernel for its API level; a filter that
+   * is exported, not loaded here, must not depend on where it is compiled
+   * (same policy, same BPF bytes), and the kernel that loads it is checked
+   * by doctor and the probe.  Level 3 is what KILL_PROCESS needs. */
+  if (seccomp_api_get () < 3)
+    (void) seccomp_api_set (3);
   ctx = seccomp_init (attest_action_to_scmp (&policy->default_action));
   if (ctx == NULL)
     {
