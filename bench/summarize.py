@@ -106,6 +106,23 @@ def e2e():
             if s:
                 res[c]["overhead_us"] = s
                 print(f"| {c} | {s['n']} | {ms(s['min'])} | {ms(s['median'])} | {ms(s['max'])} | {s['median'] / a_med:.2f} |")
+    # Issue 6: the Docker venue's wall time beside the bwrap venue's, the
+    # same probe, medians of this run, as a ratio.
+    if res.get("docker", {}).get("us") and res.get("attest", {}).get("us"):
+        d, a = res["docker"]["us"]["median"], res["attest"]["us"]["median"]
+        v = {"docker_median_us": d, "bwrap_venue_median_us": a, "ratio": d / a}
+        line = (f"\n**Docker venue / bwrap venue, the same probe** (medians of this run): `docker run` with the "
+                f"reference flags {ms(d)} ms / `sandbox-attest run` {ms(a)} ms = **{d / a:.2f}×**")
+        if res.get("bwrap-cg", {}).get("us"):
+            b = res["bwrap-cg"]["us"]["median"]
+            v["bwrap_cg_median_us"], v["ratio_to_bwrap_cg"] = b, d / b
+            line += f"; against bare bwrap in the same limits ({ms(b)} ms): {d / b:.2f}×"
+        pr = res.get("paired_ratio_attest_over", {}).get("docker")
+        if pr:
+            v["paired_ratio"] = 1 / pr["median"]
+            line += f"; paired, round by round: {1 / pr['median']:.2f}×"
+        res["docker_over_bwrap_venue"] = v
+        print(line + ".")
     for c in cases:
         err = text(f"errors-{c}.txt").strip().splitlines()
         if err:
@@ -272,6 +289,55 @@ def throughput():
     out["throughput"] = res
 
 
+def exec_startup():
+    rows = [l.split("\t") for l in lines("exec.tsv")]
+    cases = lines("exec-cases.txt")
+    if not rows:
+        note = meta().get("exec_note")
+        if note:
+            print(f"## 7. `sandbox-attest exec` start-up\n\n{note}\n")
+        return
+    print("## 7. `sandbox-attest exec` start-up against bare bwrap with the same flags (ms; interleaved)\n")
+    print("The command is `/opt/bin/echo-exit a b 0` (a static binary: prints, exits 0) from an `--ro-bind`; "
+          "the bundle was attested once with the same bind.  Bare bwrap gets the attested profile's options "
+          "(`profile.text`), the same filter and command; `bwrap-cg` runs it in fresh cgroup v1 limits equal to "
+          "the tool's (`bench-cgexec`).\n")
+    print("| case | runs | failed | min | median | max | median / bare bwrap in the same limits |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    base = "bwrap-cg" if "bwrap-cg" in cases else "bwrap"
+    per = {c: [int(r[1]) for r in rows if r[0] == c and r[2] == "1"] for c in cases}
+    res = {}
+    base_med = statistics.median(per[base]) if per.get(base) else None
+    labels = {"exec": "`sandbox-attest exec --bundle B --ro-bind DIR /opt/bin -- /opt/bin/echo-exit a b 0`",
+              "bwrap-cg": "bare bwrap, the same flags and command, in fresh cgroup v1 limits",
+              "bwrap": "bare bwrap, the same flags and command, no limits"}
+    for c in cases:
+        s = stats(per[c])
+        failed = sum(1 for r in rows if r[0] == c and r[2] != "1")
+        res[c] = {"us": s, "failed": failed}
+        if s is None:
+            print(f"| {labels.get(c, c)} | 0 | {failed} | – | – | – | – |")
+            continue
+        ratio = s["median"] / base_med if base_med else float("nan")
+        res[c]["ratio_to_baseline"] = ratio
+        print(f"| {labels.get(c, c)} | {s['n']} | {failed} | {ms(s['min'])} | {ms(s['median'])} | {ms(s['max'])} | {ratio:.2f} |")
+    a = [r for r in rows if r[0] == "exec"]
+    b = [r for r in rows if r[0] == base]
+    pairs = [int(x[1]) / int(y[1]) for x, y in zip(a, b) if x[2] == "1" and y[2] == "1"]
+    if pairs:
+        p = stats(pairs)
+        res["paired_ratio_exec_over_" + base] = p
+        print(f"\nPaired, round by round, exec / {base}: **{p['median']:.2f}×** ({p['min']:.2f}–{p['max']:.2f}, {p['n']} pairs)")
+    if per.get("exec") and base_med:
+        print(f"\nexec's own start-up cost: {ms(statistics.median(per['exec']) - base_med)} ms (median difference)")
+    err = text("errors-exec.txt").strip().splitlines()
+    if err:
+        res["first_error"] = err[0]
+        print(f"\nfirst failure: `{err[0]}`")
+    print()
+    out["exec_startup"] = res
+
+
 out["meta"] = meta()
 cases = e2e()
 breakdown(cases)
@@ -279,6 +345,7 @@ filt()
 compile_time()
 memory()
 throughput()
+exec_startup()
 with open(json_out, "w") as f:
     json.dump(out, f, indent=2, sort_keys=True)
     f.write("\n")
