@@ -3,13 +3,16 @@
 #include <gio/gio.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "compile.h"
 #include "error.h"
 #include "fdutil.h"
 #include "exec.h"
+#include "intoto.h"
 #include "paths.h"
 #include "pipeline.h"
 #include "policy.h"
+#include "sign.h"
 #include "timings.h"
 
 static const AttestCommand commands[] = {
@@ -21,6 +24,7 @@ static const AttestCommand commands[] = {
   { "doctor", attest_cli_doctor, "Diagnose whether this host can attest, and how to fix it" },
   { "assemble", attest_cli_assemble, "Docker venue: build the bundle of a reference docker run (scripts/attest-docker)" },
   { "parity", attest_cli_parity, "Compare a bwrap-venue bundle with a Docker-venue bundle, probe by probe" },
+  { "sign", attest_cli_sign, "Wrap a bundle as an in-toto Statement and sign it with an ssh key" },
   { NULL, NULL, NULL, FALSE },
 };
 
@@ -173,6 +177,10 @@ print_run_result (const AttestRunResult *r, gboolean json)
       g_autofree char *text = NULL;
 
       json_object_set_string_member (json_node_get_object (node), "bundle", r->bundle_path);
+      if (r->statement_path != NULL)
+        json_object_set_string_member (json_node_get_object (node), "statement", r->statement_path);
+      if (r->signature_path != NULL)
+        json_object_set_string_member (json_node_get_object (node), "signature", r->signature_path);
       json_generator_set_root (gen, node);
       json_generator_set_pretty (gen, TRUE);
       text = json_generator_to_data (gen, NULL);
@@ -184,6 +192,10 @@ print_run_result (const AttestRunResult *r, gboolean json)
   if (r->kept_in != NULL || r->kept_out != NULL)
     g_print ("kept: %s %s\n", r->kept_in != NULL ? r->kept_in : "", r->kept_out != NULL ? r->kept_out : "");
   g_print ("bundle: %s\n", r->bundle_path);
+  if (r->statement_path != NULL)
+    g_print ("in-toto statement: %s\n", r->statement_path);
+  if (r->signature_path != NULL)
+    g_print ("signature: %s\n", r->signature_path);
 }
 
 /* --timings: after the verdict, where the time went (stdout; stderr under
@@ -299,6 +311,10 @@ attest_cli_run (int argc, char **argv, GError **error)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the verdict and rows as JSON", NULL },
     { "timings", 0, 0, G_OPTION_ARG_NONE, &timings,
       "After the verdict, print where the time went (the bundle's timings_us, the probe's groups)", NULL },
+    { "in-toto", 0, 0, G_OPTION_ARG_NONE, &o.in_toto,
+      "Also write the bundle as an in-toto Statement v1, BUNDLE.intoto.json", NULL },
+    { "sign-key", 0, 0, G_OPTION_ARG_FILENAME, &o.sign_key,
+      "Sign the in-toto Statement with this ssh private key (ssh-keygen -Y sign): STATEMENT.sig; implies --in-toto", "KEY" },
     { "weaken", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING_ARRAY, &o.weaken,
       "Tests only: turn a protection off to prove a probe catches it (the run is always BLOCKED)", "WHAT" },
     { NULL },
@@ -325,6 +341,8 @@ attest_cli_run (int argc, char **argv, GError **error)
       g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_USAGE, "--timeout %d: must be 1 to 86400 seconds", timeout);
       status = 2;
     }
+  else if (o.sign_key != NULL && !attest_sign_check_key (o.sign_key, error))
+    status = 2;
   else
     {
       o.timeout_s = (guint) timeout;
@@ -346,6 +364,7 @@ attest_cli_run (int argc, char **argv, GError **error)
   g_free (o.run_date);
   g_free (o.matrix);
   g_free (o.bwrap);
+  g_free (o.sign_key);
   g_strfreev (o.weaken);
   g_strfreev (o.ro_binds);
   return status;
@@ -382,21 +401,57 @@ file_sha256 (const char *what, const char *path, GError **error)
   return attest_sha256_hex_bytes (bytes);
 }
 
-static gboolean
-verify_one (const char *path, const AttestMatrix *matrix, const AttestVerifyOptions *options, Verified *out,
-            GError **error)
+/* verify --allowed-signers: who may have signed, and as whom. */
+typedef struct
 {
-  g_autoptr(AttestJson) bundle = attest_bundle_load_file (path, error);
-  const AttestJson *venue, *date;
+  const char *allowed_signers;
+  const char *identity;
+} VerifySigning;
 
-  if (bundle == NULL)
+/* A plain bundle or an in-toto Statement of ours (detected by "_type"):
+ * the Statement's predicate is judged as the bundle, and its subjects
+ * must be the digests the predicate records (INTOTO-SUBJECTS).  With
+ * --allowed-signers, PATH.sig must be a good signature over the exact
+ * bytes judged (SIGNATURE). */
+static gboolean
+verify_one (const char *path, const AttestMatrix *matrix, const AttestVerifyOptions *options,
+            const VerifySigning *signing, Verified *out, GError **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(AttestJson) doc = attest_bundle_load_file_bytes (path, &bytes, error);
+  const AttestJson *bundle = doc;
+  const AttestJson *venue, *date;
+  gboolean statement;
+
+  if (doc == NULL)
     return FALSE;
+  statement = attest_intoto_is_statement (doc);
+  if (statement && (bundle = attest_intoto_predicate (doc, error)) == NULL)
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
   out->judgement = attest_verify (bundle, matrix, options, error);
   if (out->judgement == NULL)
     {
-      g_prefix_error (error, "%s: ", path);
+      g_prefix_error (error, statement ? "%s: predicate." : "%s: ", path);
       (*error)->code = ATTEST_ERROR_JSON;
       return FALSE;
+    }
+  if (statement)
+    {
+      g_autofree char *observed = NULL, *why = NULL;
+      gboolean ok = attest_intoto_check_subjects (doc, bundle, &observed, &why);
+
+      attest_judgement_add_row (out->judgement, "INTOTO-SUBJECTS", ATTEST_LEVEL_MUST, ok, observed, why);
+    }
+  if (signing->allowed_signers != NULL)
+    {
+      g_autofree char *sig_path = g_strconcat (path, ATTEST_SIGN_SUFFIX, NULL);
+      g_autofree char *observed = NULL, *why = NULL;
+      gboolean ok = attest_sign_verify (signing->allowed_signers, signing->identity, sig_path, bytes, &observed, &why);
+
+      attest_judgement_add_row (out->judgement, "SIGNATURE", ATTEST_LEVEL_MUST, ok, observed, why);
     }
   out->path = g_strdup (path);
   venue = attest_json_member (bundle, "venue");
@@ -457,6 +512,7 @@ attest_cli_verify (int argc, char **argv, GError **error)
 {
   g_autofree char *matrix_path = NULL, *policy = NULL, *probe = NULL;
   g_autofree char *policy_sha = NULL, *probe_sha = NULL;
+  g_autofree char *allowed_signers = NULL, *identity = NULL;
   gboolean json = FALSE, allow_degraded = FALSE;
   const GOptionEntry entries[] = {
     { "matrix", 0, 0, G_OPTION_ARG_FILENAME, &matrix_path, "Acceptance matrix (default: the shipped matrix.json)", "FILE" },
@@ -465,18 +521,24 @@ attest_cli_verify (int argc, char **argv, GError **error)
     { "allow-degraded-limits", 0, 0, G_OPTION_ARG_NONE, &allow_degraded,
       "Accept limits a weaker fallback enforced, where the run accepted them too", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the rows as JSON", NULL },
+    { "allowed-signers", 0, 0, G_OPTION_ARG_FILENAME, &allowed_signers,
+      "Require BUNDLE.sig, a good ssh signature by a key this file allows (ssh-keygen ALLOWED SIGNERS)", "FILE" },
+    { "signer-identity", 0, 0, G_OPTION_ARG_STRING, &identity,
+      "The principal that must have signed (default: the one the allowed-signers file gives the signing key)", "ID" },
     { NULL },
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("BUNDLE...");
   g_autoptr(AttestMatrix) matrix = NULL;
   g_autoptr(GArray) results = g_array_new (FALSE, TRUE, sizeof (Verified));
   AttestVerifyOptions options = { 0 };
+  VerifySigning signing = { 0 };
   gboolean all_accepted = TRUE;
 
   g_array_set_clear_func (results, (GDestroyNotify) verified_clear);
   g_option_context_set_summary (context,
-    "Re-judges evidence bundles without changing them: every verdict is recomputed from the observed\n"
-    "values.  Exit 0 every bundle ACCEPTED, 3 any BLOCKED, 2 an unreadable or malformed bundle.");
+    "Re-judges evidence bundles (or in-toto Statements of them) without changing them: every verdict is\n"
+    "recomputed from the observed values.  Exit 0 every bundle ACCEPTED, 3 any BLOCKED, 2 an unreadable\n"
+    "or malformed bundle.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!parse_options (context, &argc, &argv, error))
     return 2;
@@ -485,6 +547,17 @@ attest_cli_verify (int argc, char **argv, GError **error)
       g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_USAGE, "verify needs at least one BUNDLE");
       return 2;
     }
+  if (identity != NULL && allowed_signers == NULL)
+    {
+      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_USAGE, "--signer-identity needs --allowed-signers");
+      return 2;
+    }
+  if (allowed_signers != NULL && !g_file_test (allowed_signers, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_USAGE, "--allowed-signers %s: not a file", allowed_signers);
+      return 2;
+    }
+  signing = (VerifySigning) { allowed_signers, identity };
   if (matrix_path == NULL)
     matrix_path = attest_paths_matrix ();
   matrix = attest_matrix_load_file (matrix_path, error);
@@ -496,7 +569,7 @@ attest_cli_verify (int argc, char **argv, GError **error)
   for (int i = 1; i < argc; i++)
     {
       Verified v = { 0 };
-      if (!verify_one (argv[i], matrix, &options, &v, error))
+      if (!verify_one (argv[i], matrix, &options, &signing, &v, error))
         return 2;
       all_accepted = all_accepted && v.judgement->accepted;
       g_array_append_val (results, v);
@@ -566,4 +639,117 @@ out:
   g_free (o.matrix);
   g_free (o.bwrap);
   return status;
+}
+
+/* ---- sign ---- */
+
+/* The bytes to sign and where the signature goes: a Statement is signed
+ * as it is; a plain bundle is wrapped first and the Statement written
+ * beside it (signing implies in-toto: the subjects say what the
+ * signature is about). */
+static gboolean
+sign_target (const char *path, const char *out_path, gboolean force, GBytes **out_bytes, char **out_target,
+             gboolean *out_wrote, GError **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(AttestJson) doc = attest_bundle_load_file_bytes (path, &bytes, error);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) statement = NULL;
+  g_autofree char *target = NULL;
+
+  if (doc == NULL)
+    return FALSE;
+  if (attest_intoto_is_statement (doc))
+    {
+      if (attest_intoto_predicate (doc, error) == NULL)
+        {
+          g_prefix_error (error, "%s: ", path);
+          return FALSE;
+        }
+      if (out_path != NULL)
+        {
+          g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_USAGE, "%s is a Statement already: it is signed as it is, "
+                       "-o does not apply", path);
+          return FALSE;
+        }
+      *out_bytes = g_steal_pointer (&bytes);
+      *out_target = g_strdup (path);
+      *out_wrote = FALSE;
+      return TRUE;
+    }
+  if (doc->type != ATTEST_JSON_OBJECT || attest_json_member (doc, "schema") == NULL
+      || attest_json_member (doc, "schema")->type != ATTEST_JSON_STRING
+      || strcmp (attest_json_member (doc, "schema")->text, ATTEST_BUNDLE_SCHEMA) != 0)
+    {
+      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_JSON, "%s: schema: not a sandbox-attest bundle (%s)", path,
+                   ATTEST_BUNDLE_SCHEMA);
+      return FALSE;
+    }
+  node = attest_json_to_node (doc);
+  if ((statement = attest_intoto_wrap (node, error)) == NULL)
+    {
+      (*error)->code = ATTEST_ERROR_JSON;
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  g_clear_pointer (&bytes, g_bytes_unref);
+  bytes = attest_bundle_to_bytes (statement);
+  target = out_path != NULL ? g_strdup (out_path) : attest_intoto_path (path);
+  if (!attest_write_file_atomic (target, bytes, force, error))
+    {
+      g_prefix_error (error, "writing the in-toto Statement: ");
+      return FALSE;
+    }
+  *out_bytes = g_steal_pointer (&bytes);
+  *out_target = g_steal_pointer (&target);
+  *out_wrote = TRUE;
+  return TRUE;
+}
+
+int
+attest_cli_sign (int argc, char **argv, GError **error)
+{
+  g_autofree char *key = NULL, *out_path = NULL;
+  g_autofree char *target = NULL, *sig_path = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) sig = NULL;
+  gboolean force = FALSE, wrote = FALSE;
+  const GOptionEntry entries[] = {
+    { "sign-key", 0, 0, G_OPTION_ARG_FILENAME, &key, "The ssh private key to sign with (required)", "KEY" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out_path,
+      "Write the Statement to FILE (default: BUNDLE.intoto.json beside the bundle)", "FILE" },
+    { "force", 0, 0, G_OPTION_ARG_NONE, &force, "Replace an existing Statement or signature", NULL },
+    { NULL },
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("BUNDLE");
+
+  g_option_context_set_summary (context,
+    "Wraps BUNDLE as an in-toto Statement v1 (subjects: the probe and the policy with their sha256;\n"
+    "predicate: the bundle) and signs it with ssh-keygen -Y sign, namespace " ATTEST_SIGN_NAMESPACE ":\n"
+    "STATEMENT.sig.  A BUNDLE that is a Statement already is signed as it is.  Signing judges nothing:\n"
+    "verify --allowed-signers does.  Exit 0 signed, 2 bad input, 3 signing failed (nothing left behind).");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!parse_options (context, &argc, &argv, error))
+    return 2;
+  if (argc != 2 || key == NULL)
+    {
+      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_USAGE, "sign takes one BUNDLE and --sign-key KEY");
+      return 2;
+    }
+  if (!attest_sign_check_key (key, error) || !sign_target (argv[1], out_path, force, &bytes, &target, &wrote, error))
+    return attest_error_exit_status (*error);
+  sig_path = g_strconcat (target, ATTEST_SIGN_SUFFIX, NULL);
+  if ((sig = attest_sign_bytes (key, bytes, error)) == NULL || !attest_write_file_atomic (sig_path, sig, force, error))
+    {
+      if (wrote)
+        (void) unlink (target);
+      (*error)->domain = ATTEST_ERROR;
+      (*error)->code = ATTEST_ERROR_BLOCKED;
+      g_prefix_error (error, "nothing signed%s: ", wrote ? " (the Statement was removed)" : "");
+      return 3;
+    }
+  if (wrote)
+    g_print ("in-toto statement: %s\n", target);
+  g_print ("signature: %s\n", sig_path);
+  return 0;
 }

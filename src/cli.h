@@ -27,5 +27,6 @@ int attest_cli_report (int argc, char **argv, GError **error);
 int attest_cli_doctor (int argc, char **argv, GError **error);
 int attest_cli_assemble (int argc, char **argv, GError **error);  /* src/assemble.c */
 int attest_cli_parity (int argc, char **argv, GError **error);    /* src/parity.c */
+int attest_cli_sign (int argc, char **argv, GError **error);
 
 G_END_DECLS

@@ -16,8 +16,10 @@
 #include "error.h"
 #include "fdutil.h"
 #include "host.h"
+#include "intoto.h"
 #include "launch.h"
 #include "sandbox-limits.h"
+#include "sign.h"
 #include "paths.h"
 #include "policy.h"
 #include "profile.h"
@@ -47,6 +49,8 @@ attest_run_result_free (AttestRunResult *r)
   if (r == NULL)
     return;
   g_free (r->bundle_path);
+  g_free (r->statement_path);
+  g_free (r->signature_path);
   g_clear_pointer (&r->judgement, attest_judgement_free);
   g_free (r->kept_in);
   g_free (r->kept_out);
@@ -461,6 +465,52 @@ write_bundle (Run *run, JsonNode *bundle, char **out_path, GError **error)
   return TRUE;
 }
 
+/* --in-toto, --sign-key: the Statement beside the bundle, under the same
+ * rules (atomic, never over an existing file unless --force), then its
+ * signature.  All or nothing: when any of them cannot be written, what
+ * was written, the bundle included, is removed and the run is BLOCKED, so
+ * nobody takes an unsigned bundle for a signed one. */
+static gboolean
+write_statement (Run *run, JsonNode *bundle, AttestRunResult *result, GError **error)
+{
+  g_autoptr(JsonNode) statement = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) sig = NULL;
+  g_autofree char *path = attest_intoto_path (result->bundle_path);
+  g_autofree char *sig_path = g_strconcat (path, ATTEST_SIGN_SUFFIX, NULL);
+  gboolean ok;
+
+  if (!run->o->in_toto && run->o->sign_key == NULL)
+    return TRUE;
+  ok = (statement = attest_intoto_wrap (bundle, error)) != NULL;
+  if (ok)
+    {
+      bytes = attest_bundle_to_bytes (statement);
+      ok = attest_write_file_atomic (path, bytes, run->o->force, error);
+    }
+  if (ok && run->o->sign_key != NULL)
+    {
+      /* The signature is over the bytes just written, not a re-read. */
+      ok = (sig = attest_sign_bytes (run->o->sign_key, bytes, error)) != NULL
+           && attest_write_file_atomic (sig_path, sig, run->o->force, error);
+      if (!ok)
+        (void) unlink (path);
+    }
+  if (!ok)
+    {
+      (void) unlink (result->bundle_path);
+      g_clear_pointer (&result->bundle_path, g_free);
+      (*error)->domain = ATTEST_ERROR;
+      (*error)->code = ATTEST_ERROR_BLOCKED;
+      g_prefix_error (error, "%s (no bundle, Statement or signature was left): ",
+                      run->o->sign_key != NULL ? "signing" : "writing the in-toto Statement");
+      return FALSE;
+    }
+  result->statement_path = g_steal_pointer (&path);
+  result->signature_path = sig != NULL ? g_steal_pointer (&sig_path) : NULL;
+  return TRUE;
+}
+
 /* ---- clean-up ---- */
 
 static void
@@ -529,7 +579,8 @@ attest_pipeline_run (const AttestRunOptions *o, GError **error)
       t_bundle = g_get_monotonic_time ();
       ok = !interrupted (&run, error)
            && (bundle = judged_bundle (&run, &result->judgement, error)) != NULL
-           && write_bundle (&run, bundle, &result->bundle_path, error);
+           && write_bundle (&run, bundle, &result->bundle_path, error)
+           && write_statement (&run, bundle, result, error);
       /* Not in the bundle: it is the time to write the bundle itself. */
       result->bundle_us = g_get_monotonic_time () - t_bundle;
     }

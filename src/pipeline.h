@@ -30,12 +30,16 @@ typedef struct
   gboolean allow_degraded_limits;
   GStrv weaken;
   GStrv ro_binds;            /* extra SRC DEST pairs bound read-only; part of the attested profile */
+  gboolean in_toto;          /* also write the bundle as an in-toto Statement (<bundle>.intoto.json) */
+  char *sign_key;            /* sign the Statement with this ssh key (<statement>.sig); implies in_toto */
 } AttestRunOptions;
 
 typedef struct
 {
   gboolean accepted;
   char *bundle_path;
+  char *statement_path;      /* --in-toto */
+  char *signature_path;      /* --sign-key */
   AttestJudgement *judgement;
   char *kept_in, *kept_out;  /* --keep: the folders left behind */
   gint64 bundle_us;          /* judging and writing the bundle (for --timings; not in the bundle) */

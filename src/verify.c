@@ -324,8 +324,9 @@ attest_judgement_free (AttestJudgement *j)
   g_free (j);
 }
 
-static void
-add_row (Judge *jd, const char *id, AttestRowLevel level, gboolean ok, const char *observed, const char *message)
+void
+attest_judgement_add_row (AttestJudgement *j, const char *id, AttestRowLevel level, gboolean ok,
+                          const char *observed, const char *message)
 {
   AttestRowResult *r = g_new0 (AttestRowResult, 1);
 
@@ -340,10 +341,17 @@ add_row (Judge *jd, const char *id, AttestRowLevel level, gboolean ok, const cha
   else
     r->status = level == ATTEST_LEVEL_MUST ? ATTEST_ROW_FAIL : ATTEST_ROW_WARN;
   if (r->status == ATTEST_ROW_FAIL)
-    jd->j->n_fail++;
+    j->n_fail++;
   if (r->status == ATTEST_ROW_WARN)
-    jd->j->n_warn++;
-  g_ptr_array_add (jd->j->rows, r);
+    j->n_warn++;
+  j->accepted = j->n_fail == 0;
+  g_ptr_array_add (j->rows, r);
+}
+
+static void
+add_row (Judge *jd, const char *id, AttestRowLevel level, gboolean ok, const char *observed, const char *message)
+{
+  attest_judgement_add_row (jd->j, id, level, ok, observed, message);
 }
 
 /* -- probe rows -- */
@@ -1418,7 +1426,14 @@ attest_judgement_to_json (const AttestJudgement *j)
 AttestJson *
 attest_bundle_load_file (const char *path, GError **error)
 {
+  return attest_bundle_load_file_bytes (path, NULL, error);
+}
+
+AttestJson *
+attest_bundle_load_file_bytes (const char *path, GBytes **out_bytes, GError **error)
+{
   g_autoptr(GBytes) bytes = attest_read_file_limited (path, ATTEST_BUNDLE_MAX_BYTES, TRUE, error);
+  AttestJson *parsed;
   gsize len = 0;
   const char *data;
 
@@ -1430,5 +1445,8 @@ attest_bundle_load_file (const char *path, GError **error)
       g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_JSON, "%s: empty or not valid UTF-8", path);
       return NULL;
     }
-  return attest_json_parse (data, len, path, error);
+  parsed = attest_json_parse (data, len, path, error);
+  if (parsed != NULL && out_bytes != NULL)
+    *out_bytes = g_steal_pointer (&bytes);
+  return parsed;
 }

@@ -91,5 +91,12 @@ JsonNode *attest_judgement_to_json (const AttestJudgement *j);
 
 /* Reads a bundle file strictly (size cap, O_NOFOLLOW). */
 AttestJson *attest_bundle_load_file (const char *path, GError **error);
+/* The same, and the exact bytes parsed (what a signature is checked over). */
+AttestJson *attest_bundle_load_file_bytes (const char *path, GBytes **out_bytes, GError **error);
+
+/* A row judged outside the matrix (INTOTO-SUBJECTS, SIGNATURE): appended,
+ * counted, and the verdict updated. */
+void attest_judgement_add_row (AttestJudgement *j, const char *id, AttestRowLevel level, gboolean ok,
+                               const char *observed, const char *message);
 
 G_END_DECLS
