@@ -24,6 +24,7 @@ ATTEST_PACKAGES=(
   "util-linux:/usr/sbin/runuser"
   "scdoc:/usr/bin/scdoc"
   "bash-completion:/usr/share/bash-completion/bash_completion"
+  "openssh-client:/usr/bin/ssh-keygen"
 )
 
 attest_missing_packages() {
