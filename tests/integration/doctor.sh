@@ -15,6 +15,7 @@ command -v jq >/dev/null || skip_all "jq not found"
 "$BWRAP" --unshare-all --unshare-user --ro-bind / / true 2>/dev/null || skip_all "bwrap cannot create namespaces here"
 
 # doctor_json OUT [ENV...] -- CMD...: stores CMD's stdout in OUT, its exit status in $rc.
+jqt() { jq -e "$@" >/dev/null; }   # a jq test: its output is not TAP
 status_of() { jq -r --arg id "$2" '.checks[] | select(.id == $id) | .status' "$1"; }
 field_of() { jq -r --arg id "$2" --arg f "$3" '.checks[] | select(.id == $id) | .[$f] // ""' "$1"; }
 trials_ok() { [ "$(jq '[.checks[] | select(.id | startswith("trial.")) | select(.status != "ok")] | length' "$1")" = 0 ]; }
@@ -28,14 +29,14 @@ skip_or_fail() { if [ "${ATTEST_TESTS_MUST_WORK:-0}" = 1 ]; then not_ok "$*"; el
 run_tool doctor --json
 cp "$out" "$TEST_TMP/host.json"
 host_rc=$rc
-check "--json is valid JSON with one object per check" jq -e '.checks | length > 20' "$TEST_TMP/host.json"
+check "--json is valid JSON with one object per check" jqt '.checks | length > 20' "$TEST_TMP/host.json"
 check "--json: every check has id, status, observed, degrades and fix" \
-  jq -e '(.checks | length) as $n | [.checks[] | select((.id | type) == "string" and (.status | IN("ok", "warn", "fail"))
+  jqt '(.checks | length) as $n | [.checks[] | select((.id | type) == "string" and (.status | IN("ok", "warn", "fail"))
           and (.observed | type) == "string" and (.degrades | type) == "string" and has("fix"))] | length == $n' \
   "$TEST_TMP/host.json"
-check "--json: ids are unique" jq -e '[.checks[].id] | length == (unique | length)' "$TEST_TMP/host.json"
+check "--json: ids are unique" jqt '[.checks[].id] | length == (unique | length)' "$TEST_TMP/host.json"
 check "--json: a fix exactly where the status is not ok" \
-  jq -e '[.checks[] | select((.status == "ok") != (.fix == null))] | length == 0' "$TEST_TMP/host.json"
+  jqt '[.checks[] | select((.status == "ok") != (.fix == null))] | length == 0' "$TEST_TMP/host.json"
 check "--json: accepted and the exit status agree" \
   eval '[ "$(jq -r .accepted "$TEST_TMP/host.json")" = "$([ $host_rc = 0 ] && echo true || echo false)" ]'
 check "every trial sandbox works here (userns, netns, proc, seccomp, noexec /tmp, size)" trials_ok "$TEST_TMP/host.json"
