@@ -92,10 +92,12 @@ attest_profile_digest_text (const char *const *argv, const char *bpf_sha256, con
   for (guint i = 0; i < n_limits; i++)
     g_string_append_printf (t, "limit %s %" G_GINT64_FORMAT " %s %s\n", limits[i].name, limits[i].wanted,
                             limits[i].enforcer, limits[i].equivalent ? "equivalent" : "degraded");
-  /* argv[0] is bwrap itself (its version is above); stop at the command. */
-  for (guint i = 1; argv[i] != NULL && strcmp (argv[i], "--") != 0; i++)
+  /* argv[0] is bwrap itself (its version is above); stop at the command.
+   * The argv may come from an untrusted bundle: never step past its end. */
+  for (guint i = argv[0] != NULL ? 1 : 0; argv[i] != NULL && strcmp (argv[i], "--") != 0; i++)
     {
-      if (strcmp (argv[i], "--ro-bind") == 0 && argv[i + 1] != NULL && strcmp (argv[i + 1], "PROBE") == 0)
+      if (strcmp (argv[i], "--ro-bind") == 0 && argv[i + 1] != NULL && strcmp (argv[i + 1], "PROBE") == 0
+          && argv[i + 2] != NULL)
         {
           i += 2;
           continue;

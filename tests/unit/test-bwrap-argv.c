@@ -122,6 +122,20 @@ test_normalised_drops_per_run_paths (void)
   g_assert_nonnull (strstr (s, "--ro-bind IN /in --bind OUT /out --bind STAGED_TMP /tmp"));
 }
 
+/* Found by fuzz-bundle: the argv comes from an untrusted bundle and may be
+ * empty or end in the middle of "--ro-bind PROBE". */
+static void
+test_digest_text_survives_short_argv (void)
+{
+  const char *empty[] = { NULL };
+  const char *cut[] = { "BWRAP", "--ro-bind", "PROBE", NULL };
+  g_autofree char *a = attest_profile_digest_text (empty, NULL, NULL, 0, NULL);
+  g_autofree char *b = attest_profile_digest_text (cut, "x", NULL, 0, "bubblewrap 0.8.0");
+
+  g_assert_nonnull (strstr (a, "sandbox-attest-profile/1"));
+  g_assert_nonnull (strstr (b, "arg PROBE"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -135,5 +149,6 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/bwrap-argv/weaken/unknown-refused", test_unknown_weakening_refused);
   g_test_add_func ("/bwrap-argv/normalised", test_normalised_drops_per_run_paths);
+  g_test_add_func ("/bwrap-argv/digest-text/survives-short-argv", test_digest_text_survives_short_argv);
   return g_test_run ();
 }
