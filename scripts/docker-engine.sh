@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A private Docker engine for one of our scripts (scripts/attest-docker,
 # scripts/bench, scripts/test's parity suite).  Sourced, not run.
 #
@@ -71,6 +72,7 @@ attest_docker_engine_stop() {
 attest_docker_engine_guard() {
   local state=$ATTEST_DOCKERD_STATE
   [ -n "$ATTEST_DOCKERD_PID" ] || return 0
+  # shellcheck disable=SC2034  # held open, never written: its close is the signal
   exec {ATTEST_DOCKERD_GUARD_FD}> >(
     trap '' INT TERM HUP
     cat >/dev/null
