@@ -90,6 +90,7 @@ if ! jq -e . "$TEST_TMP/ns-root.json" >/dev/null 2>&1; then
   skip_or_fail "cannot set max_user_namespaces=0 in a user namespace here: $(head -c 200 "$TEST_TMP/ns-root.err")"
 else
   f=$TEST_TMP/ns-root.json
+  [ "$ns_rc" = 3 ] || diag "doctor in the namespace: exit $ns_rc: $(jq -c '[.checks[] | select(.id | test("userns|identity|trial.userns")) | {id, status, observed}]' "$f" | head -c 1500)"
   check "max_user_namespaces=0 (namespace root): exit 3" [ "$ns_rc" = 3 ]
   check "max_user_namespaces=0 (namespace root): the user-namespace check fails naming max_user_namespaces" \
     eval '[ "$(status_of "$f" userns.max_user_namespaces)" = fail ] && field_of "$f" userns.max_user_namespaces observed | grep -q max_user_namespaces'
