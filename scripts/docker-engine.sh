@@ -62,21 +62,3 @@ attest_docker_engine_stop() {
   ATTEST_DOCKERD_STATE=
 }
 
-#   attest_docker_engine_guard
-#       Also stops the engine when this shell ends however it ends, even
-#       when a later `trap ... EXIT` replaced the caller's: a helper holds
-#       the read end of a pipe whose only writer is this shell (and the
-#       children it waits for), and at end of file stops the engine by its
-#       pid unless attest_docker_engine_stop already did (its state folder
-#       is gone then).  Call it right after attest_docker_engine_start.
-attest_docker_engine_guard() {
-  local state=$ATTEST_DOCKERD_STATE
-  [ -n "$ATTEST_DOCKERD_PID" ] || return 0
-  # shellcheck disable=SC2034  # held open, never written: its close is the signal
-  exec {ATTEST_DOCKERD_GUARD_FD}> >(
-    trap '' INT TERM HUP
-    cat >/dev/null
-    [ -d "$state" ] || exit 0
-    attest_docker_engine_stop
-  )
-}
