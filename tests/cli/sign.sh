@@ -130,8 +130,10 @@ else
     --sign-key operator.key
   run_rc=$rc
   [ "$rc" = 0 ] || [ "$rc" = 3 ] || diag "run exited $rc: $(head -c 300 "$err")"
-  b=ev1/sandbox-attestation-evidence-sign-test-2026-11-29.json
-  s=ev1/sandbox-attestation-evidence-sign-test-2026-11-29.intoto.json
+  # On a CI runner the venue is CI whatever --venue says.
+  if [ -n "${CI:-}" ] && [ "${CI:-}" != false ]; then venue=CI; else venue=sign-test; fi
+  b=ev1/sandbox-attestation-evidence-$venue-2026-11-29.json
+  s=ev1/sandbox-attestation-evidence-$venue-2026-11-29.intoto.json
   check "run --in-toto --sign-key: bundle, Statement and signature written (run exit $run_rc)" \
     eval '[ -s "$b" ] && [ -s "$s" ] && [ -s "$s.sig" ] && has "$out" "signature: $s.sig"'
   check "... the Statement's predicate is the bundle run wrote" \
