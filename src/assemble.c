@@ -14,6 +14,7 @@
 #include "paths.h"
 #include "pipeline.h"
 #include "profile.h"
+#include "json-writer.h"
 
 #define CAPTURE_MAX_BYTES (64u * 1024u)
 #define DOCKER_INFO_MAX_BYTES (1024u * 1024u)
@@ -168,31 +169,7 @@ read_capped_text (const char *path, gsize max, gboolean *truncated, GError **err
   return *truncated ? g_bytes_new_from_bytes (all, g_bytes_get_size (all) - max, max) : g_steal_pointer (&all);
 }
 
-static void
-member_text (JsonBuilder *b, const char *name, GBytes *bytes)
-{
-  g_autofree char *text = NULL;
 
-  json_builder_set_member_name (b, name);
-  if (bytes == NULL)
-    {
-      json_builder_add_null_value (b);
-      return;
-    }
-  text = g_utf8_make_valid (g_bytes_get_data (bytes, NULL) != NULL ? g_bytes_get_data (bytes, NULL) : "",
-                            (gssize) g_bytes_get_size (bytes));
-  json_builder_add_string_value (b, text);
-}
-
-static void
-member_string (JsonBuilder *b, const char *name, const char *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
 
 /* The members of `docker info` a verifier needs: which engine, on which
  * kernel, whether it can enforce each limit, and its security options. */
@@ -246,16 +223,16 @@ runtime_facts (const AttestAssembleOptions *o, JsonNode *engine)
   g_autoptr(JsonNode) host = attest_host_runtime (NULL);
 
   json_builder_begin_object (b);
-  member_string (b, "tool", "sandbox-attest " PACKAGE_VERSION);
-  member_string (b, "kind", "docker");
-  member_string (b, "docker_client", o->docker_version);
-  member_string (b, "docker_version", server != NULL && JSON_NODE_HOLDS_VALUE (server)
+  attest_json_add_string_member (b, "tool", "sandbox-attest " PACKAGE_VERSION);
+  attest_json_add_string_member (b, "kind", "docker");
+  attest_json_add_string_member (b, "docker_client", o->docker_version);
+  attest_json_add_string_member (b, "docker_version", server != NULL && JSON_NODE_HOLDS_VALUE (server)
                                       ? json_node_get_string (server) : NULL);
-  member_string (b, "oci_runtime", runtime != NULL && JSON_NODE_HOLDS_VALUE (runtime)
+  attest_json_add_string_member (b, "oci_runtime", runtime != NULL && JSON_NODE_HOLDS_VALUE (runtime)
                                    ? json_node_get_string (runtime) : NULL);
-  member_string (b, "kernel", json_object_get_string_member (json_node_get_object (host), "kernel"));
+  attest_json_add_string_member (b, "kernel", json_object_get_string_member (json_node_get_object (host), "kernel"));
   /* The filter is compiled by runc's libseccomp, which the engine does not report. */
-  member_string (b, "libseccomp", NULL);
+  attest_json_add_string_member (b, "libseccomp", NULL);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -278,10 +255,10 @@ docker_facts (const AttestAssembleOptions *o, const char *probe_sha256, JsonNode
   for (guint i = 0; normalised[i] != NULL; i++)
     json_builder_add_string_value (b, normalised[i]);
   json_builder_end_array (b);
-  member_string (b, "image", o->image);
-  member_string (b, "image_id", o->image_id);
-  member_string (b, "probe_sha256", probe_sha256);
-  member_string (b, "client_version", o->docker_version);
+  attest_json_add_string_member (b, "image", o->image);
+  attest_json_add_string_member (b, "image_id", o->image_id);
+  attest_json_add_string_member (b, "probe_sha256", probe_sha256);
+  attest_json_add_string_member (b, "client_version", o->docker_version);
   json_builder_set_member_name (b, "engine");
   if (engine != NULL)
     json_builder_add_value (b, json_node_copy (engine));
@@ -302,7 +279,7 @@ docker_facts (const AttestAssembleOptions *o, const char *probe_sha256, JsonNode
 
       if (captures[i].path != NULL && (text = read_capped_text (captures[i].path, CAPTURE_MAX_BYTES, &truncated, &error)) == NULL)
         g_ptr_array_add (problems, g_strdup_printf ("docker run's %s: %s", captures[i].name, error->message));
-      member_text (b, captures[i].name, text);
+      attest_json_add_text_member (b, captures[i].name, text);
     }
   json_builder_end_object (b);
   return json_builder_get_root (b);

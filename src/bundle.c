@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include "fdutil.h"
+#include "json-writer.h"
 
 AttestEvidence *
 attest_evidence_new (void)
@@ -51,15 +52,6 @@ attest_evidence_free (AttestEvidence *ev)
   g_free (ev);
 }
 
-static void
-member_string (JsonBuilder *b, const char *name, const char *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
 
 static void
 member_node (JsonBuilder *b, const char *name, JsonNode *node)
@@ -86,22 +78,6 @@ member_strings (JsonBuilder *b, const char *name, GPtrArray *strings)
   json_builder_end_array (b);
 }
 
-/* Bytes from the sandbox may be anything: kept as text only when valid UTF-8. */
-static void
-member_text (JsonBuilder *b, const char *name, GBytes *bytes)
-{
-  g_autofree char *text = NULL;
-
-  json_builder_set_member_name (b, name);
-  if (bytes == NULL)
-    {
-      json_builder_add_null_value (b);
-      return;
-    }
-  text = g_utf8_make_valid (g_bytes_get_data (bytes, NULL) != NULL ? g_bytes_get_data (bytes, NULL) : "",
-                            (gssize) g_bytes_get_size (bytes));
-  json_builder_add_string_value (b, text);
-}
 
 static void
 member_namespaces (JsonBuilder *b, const char *name, GHashTable *ns)
@@ -137,19 +113,19 @@ add_sandbox (JsonBuilder *b, const AttestEvidence *ev)
   json_builder_begin_object (b);
   member_strings (b, "bwrap_argv", ev->argv);
   member_strings (b, "bwrap_argv_normalised", ev->argv_normalised);
-  member_string (b, "weakened", ev->weakened);
+  attest_json_add_string_member (b, "weakened", ev->weakened);
   json_builder_set_member_name (b, "tmp");
   json_builder_begin_object (b);
   if (is_docker (ev))
     {
       /* What Docker was asked for; the probe's PR-MOUNT-1 and PR-EXEC-2 show what it did. */
-      member_string (b, "mechanism", "docker-tmpfs");
-      member_string (b, "mount_flags", "rw,noexec,nosuid,nodev");
+      attest_json_add_string_member (b, "mechanism", "docker-tmpfs");
+      attest_json_add_string_member (b, "mount_flags", "rw,noexec,nosuid,nodev");
     }
   else
     {
-      member_string (b, "mechanism", ev->tmp_staged ? "staging-namespace-tmpfs" : "bwrap-tmpfs");
-      member_string (b, "mount_flags", ev->tmp_staged ? "noexec,nosuid,nodev" : "nosuid,nodev");
+      attest_json_add_string_member (b, "mechanism", ev->tmp_staged ? "staging-namespace-tmpfs" : "bwrap-tmpfs");
+      attest_json_add_string_member (b, "mount_flags", ev->tmp_staged ? "noexec,nosuid,nodev" : "nosuid,nodev");
     }
   json_builder_set_member_name (b, "size_bytes");
   json_builder_add_int_value (b, 16 * 1024 * 1024);
@@ -166,8 +142,8 @@ add_profile (JsonBuilder *b, const AttestEvidence *ev)
 
   json_builder_set_member_name (b, "profile");
   json_builder_begin_object (b);
-  member_string (b, "digest", digest);
-  member_string (b, "text", ev->profile_text);
+  attest_json_add_string_member (b, "digest", digest);
+  attest_json_add_string_member (b, "text", ev->profile_text);
   json_builder_end_object (b);
 }
 
@@ -185,7 +161,7 @@ add_launch (JsonBuilder *b, const AttestEvidence *ev)
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "bwrap_executed");
   json_builder_add_boolean_value (b, l->exec_ok);
-  member_string (b, "staging_error", l->staging_error);
+  attest_json_add_string_member (b, "staging_error", l->staging_error);
   json_builder_set_member_name (b, "timed_out");
   json_builder_add_boolean_value (b, l->timed_out);
   json_builder_set_member_name (b, "interrupted_by_signal");
@@ -196,10 +172,10 @@ add_launch (JsonBuilder *b, const AttestEvidence *ev)
   json_builder_add_int_value (b, WIFSIGNALED (l->wait_status) ? WTERMSIG (l->wait_status) : 0);
   json_builder_set_member_name (b, "duration_us");
   json_builder_add_int_value (b, l->duration_us);
-  member_text (b, "stdout", l->out);
+  attest_json_add_text_member (b, "stdout", l->out);
   json_builder_set_member_name (b, "stdout_truncated");
   json_builder_add_boolean_value (b, l->out_truncated);
-  member_text (b, "stderr", l->err);
+  attest_json_add_text_member (b, "stderr", l->err);
   json_builder_set_member_name (b, "stderr_truncated");
   json_builder_add_boolean_value (b, l->err_truncated);
   json_builder_end_object (b);
@@ -212,7 +188,7 @@ add_status (JsonBuilder *b, const AttestEvidence *ev)
 
   json_builder_set_member_name (b, "bwrap_status");
   json_builder_begin_object (b);
-  member_text (b, "stream", ev->json_status);
+  attest_json_add_text_member (b, "stream", ev->json_status);
   json_builder_set_member_name (b, "child_pid");
   if (s != NULL && s->has_child_pid)
     json_builder_add_int_value (b, s->child_pid);
@@ -225,7 +201,7 @@ add_status (JsonBuilder *b, const AttestEvidence *ev)
     json_builder_add_null_value (b);
   member_namespaces (b, "namespaces", s != NULL ? s->namespaces : NULL);
   member_namespaces (b, "host_namespaces", ev->host_namespaces);
-  member_string (b, "problem", s != NULL ? s->problem : NULL);
+  attest_json_add_string_member (b, "problem", s != NULL ? s->problem : NULL);
   json_builder_end_object (b);
 }
 
@@ -236,10 +212,10 @@ add_inside (JsonBuilder *b, const AttestEvidence *ev)
 
   json_builder_set_member_name (b, "inside");
   json_builder_begin_object (b);
-  member_string (b, "file", ATTEST_INSIDE_NAME);
-  member_string (b, "sha256", digest);
-  member_text (b, "text", ev->inside);
-  member_string (b, "error", ev->inside_error);
+  attest_json_add_string_member (b, "file", ATTEST_INSIDE_NAME);
+  attest_json_add_string_member (b, "sha256", digest);
+  attest_json_add_text_member (b, "text", ev->inside);
+  attest_json_add_string_member (b, "error", ev->inside_error);
   json_builder_end_object (b);
 }
 
@@ -268,21 +244,21 @@ attest_bundle_build (const AttestEvidence *ev)
                            : ev->probe_sha256 != NULL ? g_strconcat ("sha256:", ev->probe_sha256, NULL) : NULL;
 
   json_builder_begin_object (b);
-  member_string (b, "schema", ATTEST_BUNDLE_SCHEMA);
-  member_string (b, "run_date", ev->run_date);
-  member_string (b, "created_at", created);
-  member_string (b, "venue_kind", is_docker (ev) ? ATTEST_VENUE_KIND_DOCKER : ATTEST_VENUE_KIND_BWRAP);
-  member_string (b, "venue", ev->venue);
-  member_string (b, "venue_source", ev->venue_source);
+  attest_json_add_string_member (b, "schema", ATTEST_BUNDLE_SCHEMA);
+  attest_json_add_string_member (b, "run_date", ev->run_date);
+  attest_json_add_string_member (b, "created_at", created);
+  attest_json_add_string_member (b, "venue_kind", is_docker (ev) ? ATTEST_VENUE_KIND_DOCKER : ATTEST_VENUE_KIND_BWRAP);
+  attest_json_add_string_member (b, "venue", ev->venue);
+  attest_json_add_string_member (b, "venue_source", ev->venue_source);
   member_node (b, "venue_identity", ev->identity);
   member_node (b, "runtime", ev->runtime);
-  member_string (b, "image_digest", image);
-  member_string (b, "image_digest_kind", is_docker (ev)
+  attest_json_add_string_member (b, "image_digest", image);
+  attest_json_add_string_member (b, "image_digest_kind", is_docker (ev)
                                          ? "Docker image id (docker image inspect {{.Id}}) of the FROM scratch image holding the probe"
                                          : "sha256 of the static probe binary (bwrap venue)");
-  member_string (b, "probe_path", ev->probe_path);
-  member_string (b, "policy_path", ev->policy_path);
-  member_string (b, "seccomp_sha256", ev->policy_sha256);
+  attest_json_add_string_member (b, "probe_path", ev->probe_path);
+  attest_json_add_string_member (b, "policy_path", ev->policy_path);
+  attest_json_add_string_member (b, "seccomp_sha256", ev->policy_sha256);
   member_node (b, "seccomp", ev->compile_manifest);
   add_sandbox (b, ev);
   add_profile (b, ev);

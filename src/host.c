@@ -12,6 +12,7 @@
 
 #include "error.h"
 #include "fdutil.h"
+#include "json-writer.h"
 
 #define PROBE_MAX_BYTES (64u * 1024u * 1024u)
 
@@ -46,15 +47,6 @@ attest_host_ci_venue (void)
   return ci_provider () != NULL ? "CI" : NULL;
 }
 
-static void
-add_string (JsonBuilder *b, const char *name, const char *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
 
 static void
 add_os_release (JsonBuilder *b)
@@ -83,7 +75,7 @@ add_os_release (JsonBuilder *b)
       *eq = '\0';
       value = g_shell_unquote (eq + 1, NULL);
       if (value != NULL && g_utf8_validate (lines[i], -1, NULL) && g_utf8_validate (value, -1, NULL))
-        add_string (b, lines[i], value);
+        attest_json_add_string_member (b, lines[i], value);
     }
   json_builder_end_object (b);
 }
@@ -97,19 +89,19 @@ attest_host_identity (void)
   const char *provider = ci_provider ();
 
   json_builder_begin_object (b);
-  add_string (b, "hostname", g_get_host_name ());
+  attest_json_add_string_member (b, "hostname", g_get_host_name ());
   json_builder_set_member_name (b, "uname");
   json_builder_begin_object (b);
-  add_string (b, "sysname", have_uname ? u.sysname : NULL);
-  add_string (b, "nodename", have_uname ? u.nodename : NULL);
-  add_string (b, "release", have_uname ? u.release : NULL);
-  add_string (b, "version", have_uname ? u.version : NULL);
-  add_string (b, "machine", have_uname ? u.machine : NULL);
+  attest_json_add_string_member (b, "sysname", have_uname ? u.sysname : NULL);
+  attest_json_add_string_member (b, "nodename", have_uname ? u.nodename : NULL);
+  attest_json_add_string_member (b, "release", have_uname ? u.release : NULL);
+  attest_json_add_string_member (b, "version", have_uname ? u.version : NULL);
+  attest_json_add_string_member (b, "machine", have_uname ? u.machine : NULL);
   json_builder_end_object (b);
   add_os_release (b);
   json_builder_set_member_name (b, "ci");
   json_builder_add_boolean_value (b, provider != NULL);
-  add_string (b, "ci_provider", provider);
+  attest_json_add_string_member (b, "ci_provider", provider);
   json_builder_set_member_name (b, "in_container");
   json_builder_add_boolean_value (b, g_file_test ("/.dockerenv", G_FILE_TEST_EXISTS)
                                      || g_file_test ("/run/.containerenv", G_FILE_TEST_EXISTS));
@@ -155,18 +147,18 @@ attest_host_runtime (const char *bwrap)
   guint ma, mi, mc;
 
   json_builder_begin_object (b);
-  add_string (b, "tool", "sandbox-attest " PACKAGE_VERSION);
-  add_string (b, "kind", "bubblewrap");
-  add_string (b, "bwrap_path", bwrap);
+  attest_json_add_string_member (b, "tool", "sandbox-attest " PACKAGE_VERSION);
+  attest_json_add_string_member (b, "kind", "bubblewrap");
+  attest_json_add_string_member (b, "bwrap_path", bwrap);
   if (bwrap != NULL)
     attest_host_bwrap_version (bwrap, &ma, &mi, &mc, &version, NULL);
-  add_string (b, "bwrap_version", version);
+  attest_json_add_string_member (b, "bwrap_version", version);
   json_builder_set_member_name (b, "bwrap_setuid");
   json_builder_add_boolean_value (b, bwrap != NULL && stat (bwrap, &st) == 0 && (st.st_mode & S_ISUID));
   json_builder_set_member_name (b, "bwrap_file_caps");
   json_builder_add_boolean_value (b, bwrap != NULL && getxattr (bwrap, "security.capability", NULL, 0) > 0);
-  add_string (b, "kernel", uname (&u) == 0 ? u.release : NULL);
-  add_string (b, "libseccomp", libseccomp);
+  attest_json_add_string_member (b, "kernel", uname (&u) == 0 ? u.release : NULL);
+  attest_json_add_string_member (b, "libseccomp", libseccomp);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -271,8 +263,8 @@ attest_host_check_dynimport (const char *probe_path)
   pass = f.problem == NULL && f.elf64 && !f.interp && needed->len == 0 && !f.dlopen;
 
   json_builder_begin_object (b);
-  add_string (b, "id", "PR-DYNIMPORT");
-  add_string (b, "method", "ELF program headers of the probe: PT_INTERP, PT_DYNAMIC DT_NEEDED, the bytes \"dlopen\"");
+  attest_json_add_string_member (b, "id", "PR-DYNIMPORT");
+  attest_json_add_string_member (b, "method", "ELF program headers of the probe: PT_INTERP, PT_DYNAMIC DT_NEEDED, the bytes \"dlopen\"");
   json_builder_set_member_name (b, "pt_interp");
   json_builder_add_boolean_value (b, f.interp);
   json_builder_set_member_name (b, "dt_needed");
@@ -282,8 +274,8 @@ attest_host_check_dynimport (const char *probe_path)
   json_builder_end_array (b);
   json_builder_set_member_name (b, "dlopen_reference");
   json_builder_add_boolean_value (b, f.dlopen);
-  add_string (b, "problem", f.problem);
-  add_string (b, "verdict", pass ? "PASS" : "FAIL");
+  attest_json_add_string_member (b, "problem", f.problem);
+  attest_json_add_string_member (b, "verdict", pass ? "PASS" : "FAIL");
   json_builder_end_object (b);
   g_free (f.problem);
   return json_builder_get_root (b);
