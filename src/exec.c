@@ -74,16 +74,6 @@ attest_exec_parse_duration (const char *text, gint64 *out_seconds)
 }
 
 static const char *
-bundle_str (const AttestJson *node, const char *path)
-{
-  g_auto(GStrv) parts = g_strsplit (path, ".", -1);
-
-  for (guint i = 0; node != NULL && parts[i] != NULL; i++)
-    node = node->type == ATTEST_JSON_OBJECT ? attest_json_member (node, parts[i]) : NULL;
-  return node != NULL && node->type == ATTEST_JSON_STRING ? node->text : NULL;
-}
-
-static const char *
 host_str (JsonNode *node, const char *path)
 {
   g_auto(GStrv) parts = g_strsplit (path, ".", -1);
@@ -134,7 +124,7 @@ same_host (Exec *x, GError **error)
   for (guint i = 0; fields[i] != NULL; i++)
     {
       g_autofree char *path = g_strconcat ("venue_identity.", fields[i], NULL);
-      const char *theirs = bundle_str (x->bundle, path);
+      const char *theirs = attest_json_string_at (x->bundle, path);
       const char *ours = host_str (here, fields[i]);
 
       if (g_strcmp0 (theirs, ours) != 0)
@@ -147,7 +137,7 @@ same_host (Exec *x, GError **error)
 static gboolean
 young_enough (Exec *x, GError **error)
 {
-  const char *created = bundle_str (x->bundle, "created_at");
+  const char *created = attest_json_string_at (x->bundle, "created_at");
   g_autoptr(GDateTime) then = created != NULL ? g_date_time_new_from_iso8601 (created, NULL) : NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   gint64 max_age = 0, age;
@@ -222,9 +212,9 @@ same_profile (Exec *x, GPtrArray *argv, GError **error)
   text = attest_profile_digest_text ((const char *const *) norm->pdata, x->filter->bpf_sha256, rows,
                                      ATTEST_N_LIMITS, x->bwrap_version);
   digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
-  if (g_strcmp0 (digest, bundle_str (x->bundle, "profile.digest")) == 0)
+  if (g_strcmp0 (digest, attest_json_string_at (x->bundle, "profile.digest")) == 0)
     return TRUE;
-  diff = first_difference (text, bundle_str (x->bundle, "profile.text"));
+  diff = first_difference (text, attest_json_string_at (x->bundle, "profile.text"));
   return refuse (error, "the sandbox would differ from the attested one (profile digest): %s", diff);
 }
 

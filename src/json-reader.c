@@ -423,6 +423,23 @@ attest_json_member (const AttestJson *object, const char *key)
   return NULL;
 }
 
+const AttestJson *
+attest_json_at (const AttestJson *node, const char *path)
+{
+  g_auto(GStrv) parts = g_strsplit (path, ".", -1);
+
+  for (guint i = 0; node != NULL && parts[i] != NULL; i++)
+    node = node->type == ATTEST_JSON_OBJECT ? attest_json_member (node, parts[i]) : NULL;
+  return node;
+}
+
+const char *
+attest_json_string_at (const AttestJson *node, const char *path)
+{
+  node = attest_json_at (node, path);
+  return node != NULL && node->type == ATTEST_JSON_STRING ? node->text : NULL;
+}
+
 static const char *
 join (GString *buf, const char *location, const char *key)
 {

@@ -53,6 +53,12 @@ AttestJson *attest_json_member (const AttestJson *object, const char *key);
 gboolean attest_json_check_keys (const AttestJson *object, const char *location,
                                  const char *const *allowed, GError **error);
 
+/* The node at "a.b.c" (object members only); NULL when a step is missing
+ * or not an object. */
+const AttestJson *attest_json_at (const AttestJson *node, const char *path);
+/* The string at "a.b.c"; NULL when absent or not a string. */
+const char *attest_json_string_at (const AttestJson *node, const char *path);
+
 /* Type checks that set "LOCATION: expected T, found U". */
 gboolean attest_json_expect (const AttestJson *node, AttestJsonType type,
                              const char *location, GError **error);

@@ -21,17 +21,6 @@
 
 /* ---- small readers over the strict JSON model ---- */
 
-/* "a.b.c" member path; NULL when a step is missing or not an object. */
-static const AttestJson *
-member_at (const AttestJson *node, const char *path)
-{
-  g_auto(GStrv) parts = g_strsplit (path, ".", -1);
-
-  for (guint i = 0; node != NULL && parts[i] != NULL; i++)
-    node = node->type == ATTEST_JSON_OBJECT ? attest_json_member (node, parts[i]) : NULL;
-  return node;
-}
-
 /* A scalar as text: strings and number lexemes as they are. */
 static const char *
 scalar_text (const AttestJson *node)
@@ -53,7 +42,7 @@ scalar_text (const AttestJson *node)
 static const char *
 text_at (const AttestJson *node, const char *path)
 {
-  return scalar_text (member_at (node, path));
+  return scalar_text (attest_json_at (node, path));
 }
 
 static const char *
@@ -337,9 +326,9 @@ host_fact (const AttestJson *bundle)
                           or_unknown (text_at (bundle, "venue_identity.hostname")));
   if (text_at (bundle, "venue_identity.os_release.PRETTY_NAME") != NULL)
     g_string_append_printf (s, ", %s", text_at (bundle, "venue_identity.os_release.PRETTY_NAME"));
-  n = member_at (bundle, "venue_identity.ci");
+  n = attest_json_at (bundle, "venue_identity.ci");
   ci = n != NULL && n->type == ATTEST_JSON_BOOL && n->boolean;
-  n = member_at (bundle, "venue_identity.in_container");
+  n = attest_json_at (bundle, "venue_identity.in_container");
   container = n != NULL && n->type == ATTEST_JSON_BOOL && n->boolean;
   if (ci)
     g_string_append_printf (s, ", CI (%s)", or_unknown (text_at (bundle, "venue_identity.ci_provider")));
@@ -364,8 +353,8 @@ build_facts (AttestReport *report, const AttestJson *bundle, const AttestMatrix 
 {
   const char *used_sha = text_at (bundle, "matrix_sha256");
   const char *weakened = text_at (bundle, "sandbox.weakened");
-  const AttestJson *problems = member_at (bundle, "problems");
-  const AttestJson *degraded = member_at (bundle, "allow_degraded_limits");
+  const AttestJson *problems = attest_json_at (bundle, "problems");
+  const AttestJson *degraded = attest_json_at (bundle, "allow_degraded_limits");
 
   add_fact (report, "bundle", g_strdup (report->source));
   add_fact (report, "venue", g_strdup_printf ("%s (%s)", or_unknown (text_at (bundle, "venue")),
@@ -439,7 +428,7 @@ build_rows (AttestReport *report, const AttestJudgement *j, const AttestMatrix *
 static void
 compare_stored (AttestReport *report, const AttestJson *bundle)
 {
-  const AttestJson *stored = member_at (bundle, "judgement.rows");
+  const AttestJson *stored = attest_json_at (bundle, "judgement.rows");
 
   report->stored_verdict = cell (text_at (bundle, "verdict"));
   for (guint i = 0; stored != NULL && stored->type == ATTEST_JSON_ARRAY && i < stored->items->len; i++)
@@ -492,8 +481,8 @@ add_limit (AttestReport *report, const AttestJson *entry, const char *key)
   const char *equivalent = text_at (entry, "equivalent");
   g_autofree char *upper = g_ascii_strup (or_unknown (name), -1);
   g_autofree char *row_id = g_strconcat ("LIMIT-", upper, NULL);
-  g_autofree char *wanted = limit_wanted (or_unknown (name), member_at (entry, "wanted"));
-  g_autofree char *observed = limit_observed (member_at (entry, "observed"));
+  g_autofree char *wanted = limit_wanted (or_unknown (name), attest_json_at (entry, "wanted"));
+  g_autofree char *observed = limit_observed (attest_json_at (entry, "observed"));
   Limit *l = g_new0 (Limit, 1);
 
   l->name = cell (or_unknown (name));
@@ -509,7 +498,7 @@ add_limit (AttestReport *report, const AttestJson *entry, const char *key)
 static void
 build_limits (AttestReport *report, const AttestJson *bundle)
 {
-  const AttestJson *limits = member_at (bundle, "limits");
+  const AttestJson *limits = attest_json_at (bundle, "limits");
 
   /* The schema allows the name-keyed object form as well as the array. */
   for (guint i = 0; limits != NULL && limits->type != ATTEST_JSON_NULL && limits->items != NULL
@@ -564,7 +553,7 @@ static const FlagSpec flag_specs[] = {
 static GStrv
 bwrap_options (const AttestJson *bundle)
 {
-  const AttestJson *argv = member_at (bundle, "sandbox.bwrap_argv");
+  const AttestJson *argv = attest_json_at (bundle, "sandbox.bwrap_argv");
   g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
 
   for (guint i = 0; argv != NULL && argv->type == ATTEST_JSON_ARRAY && i < argv->items->len; i++)
@@ -728,15 +717,15 @@ build_raw (AttestReport *report, const AttestJson *bundle)
   g_autoptr(AttestJson) inside = NULL;
   g_autofree char *problem = NULL;
   g_autofree char *env = NULL;
-  g_autofree char *argv = argv_text (member_at (bundle, "sandbox.bwrap_argv"));
+  g_autofree char *argv = argv_text (attest_json_at (bundle, "sandbox.bwrap_argv"));
 
   if (inside_text != NULL)
     inside = attest_json_parse (inside_text, strlen (inside_text), "inside.text", &local);
   if (inside == NULL)
     problem = g_strdup_printf ("(the probe output cannot be read: %s)",
                                local != NULL ? local->message : "inside.text is not in the bundle");
-  env = inside != NULL && member_at (inside, "raw.env_keyset") != NULL
-          ? list_fact (member_at (inside, "raw.env_keyset"), "\n") : NULL;
+  env = inside != NULL && attest_json_at (inside, "raw.env_keyset") != NULL
+          ? list_fact (attest_json_at (inside, "raw.env_keyset"), "\n") : NULL;
   add_raw (report, "mountinfo inside the sandbox", inside != NULL ? text_at (inside, "raw.mountinfo") : problem);
   add_raw (report, "environment keys inside the sandbox", inside != NULL ? env : problem);
   add_raw (report, "/proc/net/dev inside the sandbox", inside != NULL ? text_at (inside, "raw.proc_net_dev") : problem);

@@ -10,28 +10,10 @@
 
 /* ---- small readers over the strict JSON model ---- */
 
-/* "a.b.c" member path; NULL when any step is missing or not an object. */
-static const AttestJson *
-at (const AttestJson *node, const char *path)
-{
-  g_auto(GStrv) parts = g_strsplit (path, ".", -1);
-
-  for (guint i = 0; node != NULL && parts[i] != NULL; i++)
-    node = node->type == ATTEST_JSON_OBJECT ? attest_json_member (node, parts[i]) : NULL;
-  return node;
-}
-
-static const char *
-str_at (const AttestJson *node, const char *path)
-{
-  const AttestJson *n = at (node, path);
-  return n != NULL && n->type == ATTEST_JSON_STRING ? n->text : NULL;
-}
-
 static gboolean
 bool_at (const AttestJson *node, const char *path, gboolean *out)
 {
-  const AttestJson *n = at (node, path);
+  const AttestJson *n = attest_json_at (node, path);
 
   if (n == NULL || n->type != ATTEST_JSON_BOOL)
     return FALSE;
@@ -42,7 +24,7 @@ bool_at (const AttestJson *node, const char *path, gboolean *out)
 static gboolean
 int_at (const AttestJson *node, const char *path, gint64 *out)
 {
-  const AttestJson *n = at (node, path);
+  const AttestJson *n = attest_json_at (node, path);
   gint64 v;
   char *end = NULL;
 
@@ -71,7 +53,7 @@ is_hex64 (const char *s)
 static gboolean
 is_docker (const AttestJson *bundle)
 {
-  return g_strcmp0 (str_at (bundle, "venue_kind"), ATTEST_VENUE_KIND_DOCKER) == 0;
+  return g_strcmp0 (attest_json_string_at (bundle, "venue_kind"), ATTEST_VENUE_KIND_DOCKER) == 0;
 }
 
 static GStrv strings_of (const AttestJson *node);
@@ -79,7 +61,7 @@ static GStrv strings_of (const AttestJson *node);
 static AttestDockerArgv *
 docker_argv (const AttestJson *bundle)
 {
-  g_auto(GStrv) argv = strings_of (at (bundle, "docker.argv"));
+  g_auto(GStrv) argv = strings_of (attest_json_at (bundle, "docker.argv"));
   return attest_docker_argv_parse ((const char *const *) argv);
 }
 
@@ -102,7 +84,7 @@ static const char *
 engine_string (const AttestJson *bundle, const char *key)
 {
   g_autofree char *path = g_strconcat ("docker.engine.", key, NULL);
-  return str_at (bundle, path);
+  return attest_json_string_at (bundle, path);
 }
 
 static gboolean
@@ -222,20 +204,20 @@ matrix_row (const AttestJson *node, const char *source, const char *where, Attes
     return matrix_fail (error, source, where, local->message);
   row = g_new0 (AttestMatrixRow, 1);
   *out = row;
-  row->id = g_strdup (str_at (node, "id"));
-  row->kind = g_strdup (str_at (node, "kind"));
-  row->check = g_strdup (str_at (node, "check"));
-  row->limit = g_strdup (str_at (node, "limit"));
-  row->rationale = g_strdup (str_at (node, "rationale"));
-  row->refs = strings_of (at (node, "refs"));
-  row->accept = strings_of (at (node, "accept"));
+  row->id = g_strdup (attest_json_string_at (node, "id"));
+  row->kind = g_strdup (attest_json_string_at (node, "kind"));
+  row->check = g_strdup (attest_json_string_at (node, "check"));
+  row->limit = g_strdup (attest_json_string_at (node, "limit"));
+  row->rationale = g_strdup (attest_json_string_at (node, "rationale"));
+  row->refs = strings_of (attest_json_at (node, "refs"));
+  row->accept = strings_of (attest_json_at (node, "accept"));
   if (row->id == NULL || row->rationale == NULL)
     return matrix_fail (error, source, where, "\"id\" and \"rationale\" are required strings");
-  if (!parse_level (str_at (node, "level"), &row->level))
+  if (!parse_level (attest_json_string_at (node, "level"), &row->level))
     return matrix_fail (error, source, where, "\"level\" must be MUST, SHOULD or INFO");
   if (g_strcmp0 (row->kind, "probe") == 0)
     {
-      if (!string_array_ok (at (node, "accept")) || row->accept[0] == NULL)
+      if (!string_array_ok (attest_json_at (node, "accept")) || row->accept[0] == NULL)
         return matrix_fail (error, source, where, "a probe row needs a non-empty \"accept\" list");
     }
   else if (g_strcmp0 (row->kind, "check") == 0)
@@ -261,12 +243,12 @@ attest_matrix_load_bytes (GBytes *bytes, const char *source, GError **error)
   m->source = g_strdup (source);
   m->sha256 = attest_sha256_hex_bytes (bytes);
   m->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) matrix_row_free);
-  if (root->type != ATTEST_JSON_OBJECT || g_strcmp0 (str_at (root, "schema"), ATTEST_MATRIX_SCHEMA) != 0)
+  if (root->type != ATTEST_JSON_OBJECT || g_strcmp0 (attest_json_string_at (root, "schema"), ATTEST_MATRIX_SCHEMA) != 0)
     {
       matrix_fail (error, source, "schema", "not a sandbox-attest matrix (" ATTEST_MATRIX_SCHEMA ")");
       return NULL;
     }
-  rows = at (root, "rows");
+  rows = attest_json_at (root, "rows");
   if (rows == NULL || rows->type != ATTEST_JSON_ARRAY)
     {
       matrix_fail (error, source, "rows", "expected an array");
@@ -376,12 +358,12 @@ probe_row_level (Judge *jd, const AttestMatrixRow *row)
 static const AttestJson *
 find_probe (const AttestJson *inside, const char *id)
 {
-  const AttestJson *probes = at (inside, "probes");
+  const AttestJson *probes = attest_json_at (inside, "probes");
 
   for (guint i = 0; probes != NULL && probes->type == ATTEST_JSON_ARRAY && i < probes->items->len; i++)
     {
       const AttestJson *p = g_ptr_array_index (probes->items, i);
-      if (p->type == ATTEST_JSON_OBJECT && g_strcmp0 (str_at (p, "id"), id) == 0)
+      if (p->type == ATTEST_JSON_OBJECT && g_strcmp0 (attest_json_string_at (p, "id"), id) == 0)
         return p;
     }
   return NULL;
@@ -393,14 +375,14 @@ find_probe (const AttestJson *inside, const char *id)
 static gboolean
 probe_outcomes_ok (const AttestJson *probe, const char *const *accept, GString *observed, GString *why)
 {
-  const AttestJson *attempts = at (probe, "attempts");
-  const char *reported = str_at (probe, "verdict");
+  const AttestJson *attempts = attest_json_at (probe, "attempts");
+  const char *reported = attest_json_string_at (probe, "verdict");
   gboolean ok = TRUE;
 
   if (g_strcmp0 (reported, "SKIP") == 0 || g_strcmp0 (reported, "ERROR") == 0)
     {
       g_string_append_printf (why, "could not run (%s: %s)", reported,
-                              str_at (probe, "reason") != NULL ? str_at (probe, "reason") : "no reason given");
+                              attest_json_string_at (probe, "reason") != NULL ? attest_json_string_at (probe, "reason") : "no reason given");
       return FALSE;
     }
   if (attempts == NULL || attempts->type != ATTEST_JSON_ARRAY || attempts->items->len == 0)
@@ -411,14 +393,14 @@ probe_outcomes_ok (const AttestJson *probe, const char *const *accept, GString *
   for (guint i = 0; i < attempts->items->len; i++)
     {
       const AttestJson *a = g_ptr_array_index (attempts->items, i);
-      const char *outcome = str_at (a, "outcome");
-      const char *method = str_at (a, "method");
+      const char *outcome = attest_json_string_at (a, "outcome");
+      const char *method = attest_json_string_at (a, "method");
 
       g_string_append_printf (observed, "%s%s", observed->len ? "," : "", outcome != NULL ? outcome : "?");
       if (outcome == NULL || !g_strv_contains (accept, outcome))
         {
           if (ok)
-            g_string_append_printf (why, "%s gave %s, accepted: ", method != NULL ? method : str_at (probe, "method"),
+            g_string_append_printf (why, "%s gave %s, accepted: ", method != NULL ? method : attest_json_string_at (probe, "method"),
                                     outcome != NULL ? outcome : "no outcome");
           if (ok)
             for (guint k = 0; accept[k] != NULL; k++)
@@ -462,13 +444,13 @@ judge_probe_row (Judge *jd, const AttestMatrixRow *row)
 static void
 judge_extra_probes (Judge *jd)
 {
-  const AttestJson *probes = at (jd->inside, "probes");
+  const AttestJson *probes = attest_json_at (jd->inside, "probes");
 
   for (guint i = 0; probes != NULL && probes->type == ATTEST_JSON_ARRAY && i < probes->items->len; i++)
     {
       const AttestJson *p = g_ptr_array_index (probes->items, i);
-      const char *id = str_at (p, "id");
-      g_auto(GStrv) expected = strings_of (at (p, "expected"));
+      const char *id = attest_json_string_at (p, "id");
+      g_auto(GStrv) expected = strings_of (attest_json_at (p, "expected"));
       g_autoptr(GString) observed = g_string_new (NULL);
       g_autoptr(GString) why = g_string_new (NULL);
       AttestRowLevel level = ATTEST_LEVEL_INFO;
@@ -476,7 +458,7 @@ judge_extra_probes (Judge *jd)
 
       if (id == NULL || g_hash_table_contains (jd->matrixed, id))
         continue;
-      if (!parse_level (str_at (p, "level"), &level))
+      if (!parse_level (attest_json_string_at (p, "level"), &level))
         level = ATTEST_LEVEL_INFO;
       ok = probe_outcomes_ok (p, (const char *const *) expected, observed, why);
       add_row (jd, id, level, ok, observed->str, ok ? NULL : why->str);
@@ -490,7 +472,7 @@ typedef gboolean (*CheckFunc) (Judge *jd, GString *observed, GString *why);
 static gboolean
 check_venue_named (Judge *jd, GString *observed, GString *why)
 {
-  const char *venue = str_at (jd->bundle, "venue");
+  const char *venue = attest_json_string_at (jd->bundle, "venue");
 
   g_string_append (observed, venue != NULL ? venue : "(none)");
   if (venue == NULL || *venue == '\0')
@@ -502,14 +484,14 @@ check_venue_named (Judge *jd, GString *observed, GString *why)
 static gboolean
 check_venue_linux (Judge *jd, GString *observed, GString *why)
 {
-  const char *sysname = str_at (jd->bundle, "venue_identity.uname.sysname");
-  const char *release = str_at (jd->bundle, "venue_identity.uname.release");
-  const char *hostname = str_at (jd->bundle, "venue_identity.hostname");
+  const char *sysname = attest_json_string_at (jd->bundle, "venue_identity.uname.sysname");
+  const char *release = attest_json_string_at (jd->bundle, "venue_identity.uname.release");
+  const char *hostname = attest_json_string_at (jd->bundle, "venue_identity.hostname");
   g_autofree char *lower = g_ascii_strdown (release != NULL ? release : "", -1);
 
   g_string_append_printf (observed, "%s %s on %s", sysname ? sysname : "?", release ? release : "?",
                           hostname ? hostname : "?");
-  if (sysname == NULL || release == NULL || hostname == NULL || at (jd->bundle, "venue_identity.os_release") == NULL)
+  if (sysname == NULL || release == NULL || hostname == NULL || attest_json_at (jd->bundle, "venue_identity.os_release") == NULL)
     g_string_append (why, "venue identity incomplete (uname, hostname, os-release)");
   else if (strcmp (sysname, "Linux") != 0)
     g_string_append_printf (why, "not a Linux host (%s)", sysname);
@@ -537,18 +519,18 @@ check_venue_linux (Judge *jd, GString *observed, GString *why)
 static gboolean
 check_image_digest (Judge *jd, GString *observed, GString *why)
 {
-  const char *d = str_at (jd->bundle, "image_digest");
+  const char *d = attest_json_string_at (jd->bundle, "image_digest");
   const char *want = jd->options->probe_sha256;
 
   g_string_append (observed, d != NULL ? d : "(none)");
   if (is_docker (jd->bundle))
     {
       /* The image id names the image; the probe it was built from is what the verifier vouches for. */
-      const char *probe = str_at (jd->bundle, "docker.probe_sha256");
+      const char *probe = attest_json_string_at (jd->bundle, "docker.probe_sha256");
 
       g_string_append_printf (observed, " built from probe %.12s", probe != NULL ? probe : "?");
       if (d == NULL || !g_str_has_prefix (d, "sha256:") || !is_hex64 (d + 7)
-          || g_strcmp0 (d, str_at (jd->bundle, "docker.image_id")) != 0)
+          || g_strcmp0 (d, attest_json_string_at (jd->bundle, "docker.image_id")) != 0)
         g_string_append (why, "the Docker image id is missing, not sha256:<64 hex>, or not docker.image_id");
       else if (!is_hex64 (probe))
         g_string_append (why, "the probe the image was built from is not recorded");
@@ -566,9 +548,9 @@ check_image_digest (Judge *jd, GString *observed, GString *why)
 static gboolean
 check_seccomp (Judge *jd, GString *observed, GString *why)
 {
-  const char *sha = str_at (jd->bundle, "seccomp_sha256");
-  const char *compiled_from = str_at (jd->bundle, "seccomp.policy_sha256");
-  const char *bpf = str_at (jd->bundle, "seccomp.bpf_sha256");
+  const char *sha = attest_json_string_at (jd->bundle, "seccomp_sha256");
+  const char *compiled_from = attest_json_string_at (jd->bundle, "seccomp.policy_sha256");
+  const char *bpf = attest_json_string_at (jd->bundle, "seccomp.bpf_sha256");
   const char *want = jd->options->policy_sha256;
   gint64 insns = 0;
 
@@ -577,8 +559,8 @@ check_seccomp (Judge *jd, GString *observed, GString *why)
     {
       /* Docker compiles the file itself: the argv must name the file whose sha256 is recorded. */
       g_autoptr(AttestDockerArgv) a = docker_argv (jd->bundle);
-      g_autofree char *opt = g_strconcat ("seccomp=", str_at (jd->bundle, "policy_path") != NULL
-                                                      ? str_at (jd->bundle, "policy_path") : "?", NULL);
+      g_autofree char *opt = g_strconcat ("seccomp=", attest_json_string_at (jd->bundle, "policy_path") != NULL
+                                                      ? attest_json_string_at (jd->bundle, "policy_path") : "?", NULL);
       GPtrArray *sec = g_hash_table_lookup (a->options, "--security-opt");
       guint n = 0;
 
@@ -606,14 +588,14 @@ check_seccomp (Judge *jd, GString *observed, GString *why)
 static gboolean
 check_runtime (Judge *jd, GString *observed, GString *why)
 {
-  const char *bwrap = str_at (jd->bundle, "runtime.bwrap_version");
-  const char *kernel = str_at (jd->bundle, "runtime.kernel");
-  const char *libseccomp = str_at (jd->bundle, "runtime.libseccomp");
+  const char *bwrap = attest_json_string_at (jd->bundle, "runtime.bwrap_version");
+  const char *kernel = attest_json_string_at (jd->bundle, "runtime.kernel");
+  const char *libseccomp = attest_json_string_at (jd->bundle, "runtime.libseccomp");
 
   if (is_docker (jd->bundle))
     {
-      const char *client = str_at (jd->bundle, "runtime.docker_client");
-      const char *server = str_at (jd->bundle, "runtime.docker_version");
+      const char *client = attest_json_string_at (jd->bundle, "runtime.docker_client");
+      const char *server = attest_json_string_at (jd->bundle, "runtime.docker_version");
 
       g_string_append_printf (observed, "%s, engine %s, kernel %s", client ? client : "?", server ? server : "?",
                               kernel ? kernel : "?");
@@ -637,7 +619,7 @@ check_raw_evidence (Judge *jd, GString *observed, GString *why)
   for (guint i = 0; keys[i] != NULL; i++)
     {
       g_autofree char *path = g_strconcat ("raw.", keys[i], NULL);
-      const AttestJson *n = jd->inside != NULL ? at (jd->inside, path) : NULL;
+      const AttestJson *n = jd->inside != NULL ? attest_json_at (jd->inside, path) : NULL;
       gboolean present = n != NULL && ((n->type == ATTEST_JSON_STRING && *n->text != '\0') || n->type == ATTEST_JSON_ARRAY);
 
       g_string_append_printf (observed, "%s%s=%s", i ? " " : "", keys[i], present ? "present" : "missing");
@@ -650,14 +632,14 @@ check_raw_evidence (Judge *jd, GString *observed, GString *why)
 static const AttestJson *
 find_limit (const AttestJson *bundle, const char *name)
 {
-  const AttestJson *limits = at (bundle, "limits");
+  const AttestJson *limits = attest_json_at (bundle, "limits");
 
   if (limits != NULL && limits->type == ATTEST_JSON_OBJECT)
-    limits = at (limits, "limits");
+    limits = attest_json_at (limits, "limits");
   for (guint i = 0; limits != NULL && limits->type == ATTEST_JSON_ARRAY && i < limits->items->len; i++)
     {
       const AttestJson *l = g_ptr_array_index (limits->items, i);
-      if (l->type == ATTEST_JSON_OBJECT && g_strcmp0 (str_at (l, "limit"), name) == 0)
+      if (l->type == ATTEST_JSON_OBJECT && g_strcmp0 (attest_json_string_at (l, "limit"), name) == 0)
         return l;
     }
   return NULL;
@@ -689,7 +671,7 @@ check_docker_limit (Judge *jd, const char *name, GString *observed, GString *why
       if (strcmp (table[i].limit, name) != 0)
         continue;
       probe = jd->inside != NULL ? find_probe (jd->inside, table[i].probe) : NULL;
-      expected = strings_of (probe != NULL ? at (probe, "expected") : NULL);
+      expected = strings_of (probe != NULL ? attest_json_at (probe, "expected") : NULL);
       g_string_append_printf (observed, "docker %s %s", table[i].option,
                               attest_docker_argv_value (a, table[i].option, NULL) ? attest_docker_argv_value (a, table[i].option, NULL) : "(none)");
       docker_want (a, table[i].option, table[i].value, why);
@@ -711,7 +693,7 @@ check_limit (Judge *jd, const char *name, GString *observed, GString *why)
 {
   const AttestJson *l = find_limit (jd->bundle, name);
   gboolean equivalent = FALSE, degraded_allowed = FALSE;
-  const char *enforcer = l != NULL ? str_at (l, "enforcer") : NULL;
+  const char *enforcer = l != NULL ? attest_json_string_at (l, "enforcer") : NULL;
 
   if (is_docker (jd->bundle))
     return check_docker_limit (jd, name, observed, why);
@@ -741,7 +723,7 @@ static gboolean check_limit_cpu (Judge *jd, GString *o, GString *w) { return che
 static GStrv
 argv_of (const AttestJson *bundle)
 {
-  return strings_of (at (bundle, "sandbox.bwrap_argv"));
+  return strings_of (attest_json_at (bundle, "sandbox.bwrap_argv"));
 }
 
 static gboolean
@@ -773,7 +755,7 @@ static gboolean
 check_docker_argv (Judge *jd, GString *observed, GString *why)
 {
   g_autoptr(AttestDockerArgv) a = docker_argv (jd->bundle);
-  const char *run_date = str_at (jd->bundle, "run_date");
+  const char *run_date = attest_json_string_at (jd->bundle, "run_date");
   g_autofree char *program = a->program != NULL ? g_path_get_basename (a->program) : NULL;
   static const struct { const char *option, *value; } exact[] = {
     { "--rm", "" }, { "--network", "none" }, { "--user", "65532:65532" }, { "--read-only", "" },
@@ -786,8 +768,8 @@ check_docker_argv (Judge *jd, GString *observed, GString *why)
   guint nnp = 0, seccomp = 0, in = 0, out = 0, n = 0;
   const char *cgroupns = attest_docker_argv_value (a, "--cgroupns", &n);
 
-  g_string_append_printf (observed, "%u arguments", at (jd->bundle, "docker.argv") != NULL && at (jd->bundle, "docker.argv")->type == ATTEST_JSON_ARRAY
-                                                    ? at (jd->bundle, "docker.argv")->items->len : 0);
+  g_string_append_printf (observed, "%u arguments", attest_json_at (jd->bundle, "docker.argv") != NULL && attest_json_at (jd->bundle, "docker.argv")->type == ATTEST_JSON_ARRAY
+                                                    ? attest_json_at (jd->bundle, "docker.argv")->items->len : 0);
   if (program == NULL || strcmp (program, "docker") != 0 || !a->is_run)
     {
       g_string_append (why, "no docker run argv recorded");
@@ -831,7 +813,7 @@ check_docker_argv (Judge *jd, GString *observed, GString *why)
   for (guint i = 0; i < a->unknown->len; i++)
     g_string_append_printf (why, "%shas %s, not in the reference command", why->len ? ", " : "",
                             (const char *) g_ptr_array_index (a->unknown, i));
-  if (a->image == NULL || g_strcmp0 (a->image, str_at (jd->bundle, "docker.image")) != 0)
+  if (a->image == NULL || g_strcmp0 (a->image, attest_json_string_at (jd->bundle, "docker.image")) != 0)
     g_string_append_printf (why, "%sthe image run is not docker.image", why->len ? ", " : "");
   if (g_strv_length (a->args) != 3 || strcmp (a->args[0], "--attest") != 0 || strcmp (a->args[1], "--run-date") != 0
       || g_strcmp0 (a->args[2], run_date) != 0)
@@ -885,14 +867,14 @@ check_argv (Judge *jd, GString *observed, GString *why)
 static gboolean
 check_not_weakened (Judge *jd, GString *observed, GString *why)
 {
-  const char *weakened = str_at (jd->bundle, "sandbox.weakened");
-  const char *mechanism = str_at (jd->bundle, "sandbox.tmp.mechanism");
+  const char *weakened = attest_json_string_at (jd->bundle, "sandbox.weakened");
+  const char *mechanism = attest_json_string_at (jd->bundle, "sandbox.tmp.mechanism");
 
   g_string_append_printf (observed, "weakened=[%s] tmp=%s", weakened ? weakened : "?", mechanism ? mechanism : "?");
   if (is_docker (jd->bundle))
     {
       /* The engine must apply seccomp at all; the argv's flags are ARGV-ISOLATION's. */
-      const AttestJson *opts = at (jd->bundle, "docker.engine.SecurityOptions");
+      const AttestJson *opts = attest_json_at (jd->bundle, "docker.engine.SecurityOptions");
       gboolean seccomp = FALSE;
 
       for (guint i = 0; opts != NULL && opts->type == ATTEST_JSON_ARRAY && i < opts->items->len; i++)
@@ -927,7 +909,7 @@ check_docker_namespaces (Judge *jd, GString *observed, GString *why)
 {
   static const char *const names[] = { "cgroup", "ipc", "pid", "uts", NULL };
   const AttestJson *ns1 = jd->inside != NULL ? find_probe (jd->inside, "PR-NS-1") : NULL;
-  const AttestJson *attempts = ns1 != NULL ? at (ns1, "attempts") : NULL;
+  const AttestJson *attempts = ns1 != NULL ? attest_json_at (ns1, "attempts") : NULL;
   const AttestJson *net = jd->inside != NULL ? find_probe (jd->inside, "PR-NET-2") : NULL;
   const AttestJson *mnt = jd->inside != NULL ? find_probe (jd->inside, "PR-MOUNT-1") : NULL;
   const char *const only_lo[] = { "ONLY_LO", NULL };
@@ -945,10 +927,10 @@ check_docker_namespaces (Judge *jd, GString *observed, GString *why)
       for (guint k = 0; attempts != NULL && attempts->type == ATTEST_JSON_ARRAY && k < attempts->items->len; k++)
         {
           const AttestJson *a = g_ptr_array_index (attempts->items, k);
-          if (str_at (a, "method") != NULL && strstr (str_at (a, "method"), needle) != NULL)
+          if (attest_json_string_at (a, "method") != NULL && strstr (attest_json_string_at (a, "method"), needle) != NULL)
             {
-              outcome = str_at (a, "outcome");
-              detail = str_at (a, "detail");
+              outcome = attest_json_string_at (a, "outcome");
+              detail = attest_json_string_at (a, "detail");
             }
         }
       if (detail != NULL && g_str_has_prefix (detail, "inode "))
@@ -1001,7 +983,7 @@ check_sandbox_exit (Judge *jd, GString *observed, GString *why)
   gint64 code = -1;
   gboolean timed_out = FALSE, executed = FALSE;
   gint64 interrupted = 0;
-  const char *staging = str_at (jd->bundle, "launch.staging_error");
+  const char *staging = attest_json_string_at (jd->bundle, "launch.staging_error");
 
   if (is_docker (jd->bundle))
     {
@@ -1027,7 +1009,7 @@ check_sandbox_exit (Judge *jd, GString *observed, GString *why)
   if (!int_at (jd->bundle, "bwrap_status.exit_code", &code))
     code = -1;
   g_string_append_printf (observed, "exit-code %" G_GINT64_FORMAT, code);
-  if (at (jd->bundle, "launch") == NULL || at (jd->bundle, "launch")->type != ATTEST_JSON_OBJECT)
+  if (attest_json_at (jd->bundle, "launch") == NULL || attest_json_at (jd->bundle, "launch")->type != ATTEST_JSON_OBJECT)
     g_string_append (why, "the sandbox was not started");
   else if (staging != NULL)
     g_string_append_printf (why, "staging namespace failed: %s", staging);
@@ -1049,8 +1031,8 @@ check_sandbox_exit (Judge *jd, GString *observed, GString *why)
 static gboolean
 check_inside_digest (Judge *jd, GString *observed, GString *why)
 {
-  const char *text = str_at (jd->bundle, "inside.text");
-  const char *sha = str_at (jd->bundle, "inside.sha256");
+  const char *text = attest_json_string_at (jd->bundle, "inside.text");
+  const char *sha = attest_json_string_at (jd->bundle, "inside.sha256");
   g_autofree char *actual = text != NULL ? g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1) : NULL;
 
   g_string_append (observed, sha != NULL ? sha : "(none)");
@@ -1065,8 +1047,8 @@ static gboolean
 check_inside_consistent (Judge *jd, GString *observed, GString *why)
 {
   gint64 uid = -1;
-  const char *mode = jd->inside ? str_at (jd->inside, "mode") : NULL;
-  const char *date = jd->inside ? str_at (jd->inside, "run_date") : NULL;
+  const char *mode = jd->inside ? attest_json_string_at (jd->inside, "mode") : NULL;
+  const char *date = jd->inside ? attest_json_string_at (jd->inside, "run_date") : NULL;
 
   if (jd->inside == NULL)
     {
@@ -1075,11 +1057,11 @@ check_inside_consistent (Judge *jd, GString *observed, GString *why)
     }
   (void) int_at (jd->inside, "identity.uid", &uid);
   g_string_append_printf (observed, "mode=%s run_date=%s uid=%" G_GINT64_FORMAT, mode ? mode : "?", date ? date : "?", uid);
-  if (g_strcmp0 (str_at (jd->inside, "schema"), "sandbox-attest/inside/1") != 0)
+  if (g_strcmp0 (attest_json_string_at (jd->inside, "schema"), "sandbox-attest/inside/1") != 0)
     g_string_append (why, "not a sandbox-probe result (schema)");
   else if (g_strcmp0 (mode, "attest") != 0)
     g_string_append (why, "the probe did not run in attest mode");
-  else if (g_strcmp0 (date, str_at (jd->bundle, "run_date")) != 0)
+  else if (g_strcmp0 (date, attest_json_string_at (jd->bundle, "run_date")) != 0)
     g_string_append (why, "the probe's run date is not the bundle's");
   else if (uid != ATTEST_SANDBOX_UID)
     g_string_append (why, "the probe did not run as uid 65532");
@@ -1090,9 +1072,9 @@ check_inside_consistent (Judge *jd, GString *observed, GString *why)
 static gboolean
 check_dynimport (Judge *jd, GString *observed, GString *why)
 {
-  const AttestJson *d = at (jd->bundle, "build_checks.PR-DYNIMPORT");
+  const AttestJson *d = attest_json_at (jd->bundle, "build_checks.PR-DYNIMPORT");
   gboolean interp = TRUE, dlopen = TRUE;
-  const AttestJson *needed = d != NULL ? at (d, "dt_needed") : NULL;
+  const AttestJson *needed = d != NULL ? attest_json_at (d, "dt_needed") : NULL;
 
   if (d == NULL || !bool_at (d, "pt_interp", &interp) || !bool_at (d, "dlopen_reference", &dlopen)
       || needed == NULL || needed->type != ATTEST_JSON_ARRAY)
@@ -1102,7 +1084,7 @@ check_dynimport (Judge *jd, GString *observed, GString *why)
     }
   g_string_append_printf (observed, "PT_INTERP=%s DT_NEEDED=%u dlopen=%s", interp ? "yes" : "no",
                           needed->items->len, dlopen ? "yes" : "no");
-  if (interp || needed->items->len > 0 || dlopen || str_at (d, "problem") != NULL)
+  if (interp || needed->items->len > 0 || dlopen || attest_json_string_at (d, "problem") != NULL)
     g_string_append (why, "the probe can load code at run time");
   return why->len == 0;
 }
@@ -1110,7 +1092,7 @@ check_dynimport (Judge *jd, GString *observed, GString *why)
 static gboolean
 check_no_problems (Judge *jd, GString *observed, GString *why)
 {
-  const AttestJson *p = at (jd->bundle, "problems");
+  const AttestJson *p = attest_json_at (jd->bundle, "problems");
 
   if (p == NULL || p->type != ATTEST_JSON_ARRAY)
     {
@@ -1131,10 +1113,10 @@ check_no_problems (Judge *jd, GString *observed, GString *why)
 static gboolean
 check_profile_digest (Judge *jd, GString *observed, GString *why)
 {
-  const char *digest = str_at (jd->bundle, "profile.digest");
-  const char *text = str_at (jd->bundle, "profile.text");
-  g_auto(GStrv) argv = strings_of (at (jd->bundle, "sandbox.bwrap_argv_normalised"));
-  const AttestJson *limits = at (jd->bundle, "limits");
+  const char *digest = attest_json_string_at (jd->bundle, "profile.digest");
+  const char *text = attest_json_string_at (jd->bundle, "profile.text");
+  g_auto(GStrv) argv = strings_of (attest_json_at (jd->bundle, "sandbox.bwrap_argv_normalised"));
+  const AttestJson *limits = attest_json_at (jd->bundle, "limits");
   g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (AttestDigestLimit));
   g_autofree char *actual = NULL, *rebuilt = NULL;
   g_auto(GStrv) args = argv_of (jd->bundle);
@@ -1150,11 +1132,11 @@ check_profile_digest (Judge *jd, GString *observed, GString *why)
   if (is_docker (jd->bundle))
     {
       /* Rebuilt from the exact docker argv, normalised here, not from a member that could disagree with it. */
-      g_auto(GStrv) docker = strings_of (at (jd->bundle, "docker.argv"));
+      g_auto(GStrv) docker = strings_of (attest_json_at (jd->bundle, "docker.argv"));
       g_auto(GStrv) normalised = attest_docker_argv_normalise ((const char *const *) docker);
 
-      rebuilt = attest_profile_digest_text ((const char *const *) normalised, str_at (jd->bundle, "seccomp_sha256"),
-                                            NULL, 0, str_at (jd->bundle, "runtime.docker_version"));
+      rebuilt = attest_profile_digest_text ((const char *const *) normalised, attest_json_string_at (jd->bundle, "seccomp_sha256"),
+                                            NULL, 0, attest_json_string_at (jd->bundle, "runtime.docker_version"));
       if (strcmp (actual, digest) != 0)
         g_string_append (why, "profile.digest is not the sha256 of profile.text");
       else if (docker[0] == NULL || strcmp (rebuilt, text) != 0)
@@ -1164,7 +1146,7 @@ check_profile_digest (Judge *jd, GString *observed, GString *why)
   for (guint i = 0; limits != NULL && limits->type == ATTEST_JSON_ARRAY && i < limits->items->len; i++)
     {
       const AttestJson *l = g_ptr_array_index (limits->items, i);
-      AttestDigestLimit row = { str_at (l, "limit"), 0, str_at (l, "enforcer"), FALSE };
+      AttestDigestLimit row = { attest_json_string_at (l, "limit"), 0, attest_json_string_at (l, "enforcer"), FALSE };
 
       (void) int_at (l, "wanted", &row.wanted);
       (void) bool_at (l, "equivalent", &row.equivalent);
@@ -1173,9 +1155,9 @@ check_profile_digest (Judge *jd, GString *observed, GString *why)
       g_array_append_val (rows, row);
     }
   rebuilt = attest_profile_digest_text ((const char *const *) argv,
-                                        seccomp ? str_at (jd->bundle, "seccomp.bpf_sha256") : NULL,
+                                        seccomp ? attest_json_string_at (jd->bundle, "seccomp.bpf_sha256") : NULL,
                                         (const AttestDigestLimit *) rows->data, rows->len,
-                                        str_at (jd->bundle, "runtime.bwrap_version"));
+                                        attest_json_string_at (jd->bundle, "runtime.bwrap_version"));
   if (strcmp (actual, digest) != 0)
     g_string_append (why, "profile.digest is not the sha256 of profile.text");
   else if (strcmp (rebuilt, text) != 0)
@@ -1233,13 +1215,13 @@ judge_check_row (Judge *jd, const AttestMatrixRow *row)
 static AttestJson *
 parse_inside (const AttestJson *bundle, char **out_problem)
 {
-  const char *text = str_at (bundle, "inside.text");
+  const char *text = attest_json_string_at (bundle, "inside.text");
   g_autoptr(GError) error = NULL;
   AttestJson *inside;
 
   if (text == NULL)
     {
-      const char *err = str_at (bundle, "inside.error");
+      const char *err = attest_json_string_at (bundle, "inside.error");
       *out_problem = g_strdup (err != NULL ? err : "no probe output in the bundle");
       return NULL;
     }
@@ -1306,7 +1288,7 @@ check_shape (const AttestJson *bundle, GError **error)
 {
   for (gsize i = 0; i < G_N_ELEMENTS (shape); i++)
     {
-      const AttestJson *n = at (bundle, shape[i].path);
+      const AttestJson *n = attest_json_at (bundle, shape[i].path);
 
       if (n == NULL)
         {
@@ -1322,7 +1304,7 @@ check_shape (const AttestJson *bundle, GError **error)
     }
   for (gsize i = 0; i < G_N_ELEMENTS (optional_shape); i++)
     {
-      const AttestJson *n = at (bundle, optional_shape[i].path);
+      const AttestJson *n = attest_json_at (bundle, optional_shape[i].path);
 
       if (n != NULL && !(optional_shape[i].types & (1u << n->type)))
         {
@@ -1331,14 +1313,14 @@ check_shape (const AttestJson *bundle, GError **error)
           return FALSE;
         }
     }
-  if (at (bundle, "venue_kind") != NULL && !is_docker (bundle)
-      && strcmp (str_at (bundle, "venue_kind"), ATTEST_VENUE_KIND_BWRAP) != 0)
+  if (attest_json_at (bundle, "venue_kind") != NULL && !is_docker (bundle)
+      && strcmp (attest_json_string_at (bundle, "venue_kind"), ATTEST_VENUE_KIND_BWRAP) != 0)
     {
       g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_JSON, "venue_kind: \"%s\" is neither bwrap nor docker",
-                   str_at (bundle, "venue_kind"));
+                   attest_json_string_at (bundle, "venue_kind"));
       return FALSE;
     }
-  if (is_docker (bundle) && (at (bundle, "docker") == NULL || at (bundle, "docker")->type != ATTEST_JSON_OBJECT))
+  if (is_docker (bundle) && (attest_json_at (bundle, "docker") == NULL || attest_json_at (bundle, "docker")->type != ATTEST_JSON_OBJECT))
     {
       g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_JSON, "docker: a Docker-venue bundle needs the docker object");
       return FALSE;
@@ -1361,7 +1343,7 @@ attest_verify (const AttestJson *bundle, const AttestMatrix *matrix, const Attes
       g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_JSON, "top level: expected an object");
       return NULL;
     }
-  if (g_strcmp0 (str_at (bundle, "schema"), ATTEST_BUNDLE_SCHEMA) != 0)
+  if (g_strcmp0 (attest_json_string_at (bundle, "schema"), ATTEST_BUNDLE_SCHEMA) != 0)
     {
       g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_JSON, "schema: not a sandbox-attest bundle (%s)",
                    ATTEST_BUNDLE_SCHEMA);
