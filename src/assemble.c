@@ -220,7 +220,7 @@ runtime_facts (const AttestAssembleOptions *o, JsonNode *engine)
   JsonObject *e = engine != NULL ? json_node_get_object (engine) : NULL;
   JsonNode *server = e != NULL ? json_object_get_member (e, "ServerVersion") : NULL;
   JsonNode *runtime = e != NULL ? json_object_get_member (e, "DefaultRuntime") : NULL;
-  g_autoptr(JsonNode) host = attest_host_runtime (NULL);
+  g_autoptr(JsonNode) host = attest_host_runtime (NULL, NULL);
 
   json_builder_begin_object (b);
   attest_json_add_string_member (b, "tool", "sandbox-attest " PACKAGE_VERSION);

@@ -136,23 +136,19 @@ attest_host_bwrap_version (const char *bwrap, guint *major, guint *minor, guint 
 }
 
 JsonNode *
-attest_host_runtime (const char *bwrap)
+attest_host_runtime (const char *bwrap, const char *bwrap_version)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   const struct scmp_version *v = seccomp_version ();
   g_autofree char *libseccomp = g_strdup_printf ("%u.%u.%u", v->major, v->minor, v->micro);
-  g_autofree char *version = NULL;
   struct utsname u;
   struct stat st;
-  guint ma, mi, mc;
 
   json_builder_begin_object (b);
   attest_json_add_string_member (b, "tool", "sandbox-attest " PACKAGE_VERSION);
   attest_json_add_string_member (b, "kind", "bubblewrap");
   attest_json_add_string_member (b, "bwrap_path", bwrap);
-  if (bwrap != NULL)
-    attest_host_bwrap_version (bwrap, &ma, &mi, &mc, &version, NULL);
-  attest_json_add_string_member (b, "bwrap_version", version);
+  attest_json_add_string_member (b, "bwrap_version", bwrap_version);
   json_builder_set_member_name (b, "bwrap_setuid");
   json_builder_add_boolean_value (b, bwrap != NULL && stat (bwrap, &st) == 0 && (st.st_mode & S_ISUID));
   json_builder_set_member_name (b, "bwrap_file_caps");

@@ -15,8 +15,10 @@ const char *attest_host_ci_venue (void);
 JsonNode *attest_host_identity (void);
 
 /* bwrap path, version, setuid or file capabilities; kernel; libseccomp;
- * tool version.  @bwrap may be NULL (not found). */
-JsonNode *attest_host_runtime (const char *bwrap);
+ * tool version.  @bwrap may be NULL (not found); @bwrap_version is what
+ * attest_host_bwrap_version() printed, NULL when it could not run (the
+ * caller has it already: bwrap is spawned once per run). */
+JsonNode *attest_host_runtime (const char *bwrap, const char *bwrap_version);
 
 /* "bubblewrap 0.8.0" -> 0.8.0 as major/minor/micro; FALSE when it cannot run. */
 gboolean attest_host_bwrap_version (const char *bwrap, guint *major, guint *minor, guint *micro,

@@ -255,7 +255,7 @@ record_host (Run *run)
   else
     g_ptr_array_add (ev->problems, g_strdup_printf ("the tool's own probe %s is missing", own));
   ev->identity = attest_host_identity ();
-  ev->runtime = attest_host_runtime (run->profile->bwrap);
+  ev->runtime = attest_host_runtime (run->profile->bwrap, ev->bwrap_version);
   ev->dynimport = attest_host_check_dynimport (run->profile->probe);
   ev->host_namespaces = attest_collect_host_namespaces ();
   timing (run, "host", t);
@@ -571,8 +571,10 @@ attest_pipeline_run (const AttestRunOptions *o, GError **error)
   ok = resolve_inputs (&run, error) && compile_policy (&run, error) && prepare_folders (&run, error);
   if (ok)
     {
+      gboolean usable = bwrap_usable (&run);  /* first: record_host reuses its version */
+
       record_host (&run);
-      if (bwrap_usable (&run) && !interrupted (&run, NULL))
+      if (usable && !interrupted (&run, NULL))
         launch_sandbox (&run);
       collect_results (&run);
       timing (&run, "total", run.t0);
