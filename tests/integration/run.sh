@@ -70,12 +70,16 @@ bundle=$(ls "$ev"/*.json | head -n 1)
 check "inherited fds 7 and 9 do not reach the sandbox (PR-FD-1)" [ "$(row PR-FD-1)" = PASS ]
 
 # The same evidence folder and date again: never over an existing bundle.
+before=$(jq -r .created_at "$bundle")
+sleep 1
 rc=0
 "$SANDBOX_ATTEST" run --run-date $DATE --evidence "$ev" >/dev/null 2>"$TEST_TMP/again" || rc=$?
-check "a second run does not replace the bundle (exit 2)" eval '[ "$rc" = 2 ] && has "$TEST_TMP/again" "already exists"'
+check "a second run does not replace the bundle (exit 2)" \
+  eval '[ "$rc" = 2 ] && has "$TEST_TMP/again" "already exists" && [ "$(jq -r .created_at "$bundle")" = "$before" ]'
 rc=0
 "$SANDBOX_ATTEST" run --run-date $DATE --evidence "$ev" --force >/dev/null 2>&1 || rc=$?
-check "--force replaces it" eval '[ "$rc" = 0 ] || [ "$rc" = 3 ]'
+check "--force replaces it (a new created_at)" \
+  eval '[ "$rc" != 2 ] && [ "$(jq -r .created_at "$bundle")" != "$before" ]'
 
 # ---- without any cgroup access (as the test account, in a cgroup it cannot write) ----
 if [ "$(id -u)" != 0 ] && [ -n "${ATTEST_TESTER_NOCG_CGROUPS:-}" ]; then
