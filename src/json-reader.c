@@ -6,6 +6,16 @@
 
 #include "error.h"
 
+/* One step of the path from the root to the value being read.  The
+ * location text ("probes[3].facts.x") is built from these only when an
+ * error is reported, rather than formatted for every member and element
+ * of every document. */
+typedef struct
+{
+  const char *key;  /* an object member's key; NULL for an array element */
+  guint index;      /* an array element's index */
+} PathStep;
+
 typedef struct
 {
   const char *p;
@@ -13,9 +23,23 @@ typedef struct
   const char *end;
   const char *source;
   guint depth;
+  guint path_len;
+  /* Only containers push a step, and they nest at most this deep. */
+  PathStep path[ATTEST_JSON_MAX_DEPTH];
+  /* The members read so far of every container still open, innermost
+   * last.  A container takes its own when it closes, so that its arrays
+   * are allocated once, at their final size.  The stacks own what they
+   * hold; reader_clear() frees what a failure leaves on them. */
+  GPtrArray *values;  /* AttestJson * */
+  GPtrArray *keys;    /* char *, the keys of the object members in values */
 } Reader;
 
-static gboolean parse_value (Reader *r, GString *loc, AttestJson **out, GError **error);
+/* Objects with fewer keys are checked for a duplicate by a scan; larger
+ * ones get a set of their keys, so that an object with many keys costs
+ * linear, not quadratic, time. */
+#define KEY_SCAN_MAX 16
+
+static gboolean parse_value (Reader *r, AttestJson **out, GError **error);
 
 const char *
 attest_json_type_name (AttestJsonType type)
@@ -51,11 +75,96 @@ node_new (AttestJsonType type)
   AttestJson *node = g_new0 (AttestJson, 1);
 
   node->type = type;
-  if (type == ATTEST_JSON_ARRAY || type == ATTEST_JSON_OBJECT)
-    node->items = g_ptr_array_new_with_free_func ((GDestroyNotify) attest_json_free);
-  if (type == ATTEST_JSON_OBJECT)
-    node->keys = g_ptr_array_new_with_free_func (g_free);
   return node;
+}
+
+/* After a failure, the stacks still hold the members of the containers
+ * that never closed; after success they are empty. */
+static void
+reader_clear (Reader *r)
+{
+  if (r->values != NULL)
+    {
+      g_ptr_array_set_free_func (r->values, (GDestroyNotify) attest_json_free);
+      g_ptr_array_unref (r->values);
+    }
+  if (r->keys != NULL)
+    {
+      g_ptr_array_set_free_func (r->keys, g_free);
+      g_ptr_array_unref (r->keys);
+    }
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reader, reader_clear)
+
+/* Moves the entries of @stack from @base on into a new array of their
+ * exact size that frees them with @free_func. */
+static GPtrArray *
+stack_take (GPtrArray *stack, guint base, GDestroyNotify free_func)
+{
+  guint n = stack->len - base;
+  GPtrArray *out = g_ptr_array_new_full (n, free_func);
+
+  g_ptr_array_set_size (out, (gint) n);
+  if (n > 0)
+    memcpy (out->pdata, stack->pdata + base, n * sizeof (gpointer));
+  g_ptr_array_set_size (stack, (gint) base);
+  return out;
+}
+
+static AttestJson *
+array_new (Reader *r, guint base)
+{
+  AttestJson *node = node_new (ATTEST_JSON_ARRAY);
+
+  node->items = stack_take (r->values, base, (GDestroyNotify) attest_json_free);
+  return node;
+}
+
+static AttestJson *
+object_new (Reader *r, guint base, guint key_base)
+{
+  AttestJson *node = node_new (ATTEST_JSON_OBJECT);
+
+  node->items = stack_take (r->values, base, (GDestroyNotify) attest_json_free);
+  node->keys = stack_take (r->keys, key_base, g_free);
+  return node;
+}
+
+static void
+path_push (Reader *r, const char *key, guint index)
+{
+  g_assert (r->path_len < G_N_ELEMENTS (r->path));
+  r->path[r->path_len++] = (PathStep) { key, index };
+}
+
+static void
+path_pop (Reader *r)
+{
+  r->path_len--;
+}
+
+/* The text the path names, as "a.b[2].c": a key is joined with "." unless
+ * the text so far is empty (so an empty key adds nothing at the start). */
+static char *
+location_text (const Reader *r)
+{
+  GString *loc = g_string_new (NULL);
+
+  for (guint i = 0; i < r->path_len; i++)
+    {
+      const PathStep *step = &r->path[i];
+
+      if (step->key == NULL)
+        g_string_append_printf (loc, "[%u]", step->index);
+      else
+        {
+          if (loc->len > 0)
+            g_string_append_c (loc, '.');
+          g_string_append (loc, step->key);
+        }
+    }
+  return g_string_free (loc, FALSE);
 }
 
 static void
@@ -76,13 +185,14 @@ position (Reader *r, guint *line, guint *col)
 }
 
 static gboolean
-fail (Reader *r, GString *loc, GError **error, const char *what)
+fail (Reader *r, GError **error, const char *what)
 {
+  g_autofree char *loc = location_text (r);
   guint line, col;
 
   position (r, &line, &col);
   g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_JSON, "%s: %s (line %u, column %u): %s",
-               r->source, loc->len > 0 ? loc->str : "top level", line, col, what);
+               r->source, *loc != '\0' ? loc : "top level", line, col, what);
   return FALSE;
 }
 
@@ -120,7 +230,7 @@ hex4 (const char *p)
 }
 
 static gboolean
-parse_escape (Reader *r, GString *loc, GString *out, GError **error)
+parse_escape (Reader *r, GString *out, GError **error)
 {
   char c = *r->p++;
   int cp, lo;
@@ -137,78 +247,133 @@ parse_escape (Reader *r, GString *loc, GString *out, GError **error)
     case 't': g_string_append_c (out, '\t'); return TRUE;
     case 'u':
       if (r->end - r->p < 4 || (cp = hex4 (r->p)) < 0)
-        return fail (r, loc, error, "bad \\u escape");
+        return fail (r, error, "bad \\u escape");
       r->p += 4;
       if (cp >= 0xD800 && cp <= 0xDBFF)
         {
           if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u'
               || (lo = hex4 (r->p + 2)) < 0xDC00 || lo > 0xDFFF)
-            return fail (r, loc, error, "unpaired surrogate in \\u escape");
+            return fail (r, error, "unpaired surrogate in \\u escape");
           r->p += 6;
           cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
         }
       else if (cp >= 0xDC00 && cp <= 0xDFFF)
-        return fail (r, loc, error, "unpaired surrogate in \\u escape");
+        return fail (r, error, "unpaired surrogate in \\u escape");
       if (cp == 0)
-        return fail (r, loc, error, "\\u0000 is not allowed in strings");
+        return fail (r, error, "\\u0000 is not allowed in strings");
       g_string_append_unichar (out, (gunichar) cp);
       return TRUE;
     default:
       r->p--;
-      return fail (r, loc, error, "bad escape in string");
+      return fail (r, error, "bad escape in string");
     }
 }
 
-static gboolean
-parse_string (Reader *r, GString *loc, char **out, GError **error)
+/* The end of the run of bytes from @p that stand for themselves in a
+ * string: it stops at a quote, a backslash or a control byte.  Clears
+ * *@utf8_ok when the run is not valid UTF-8.
+ *
+ * Checking each run alone is checking the whole value: in the value, a
+ * run is bounded by the value's ends or by an escape's output, which is
+ * always whole valid characters, so the value is valid UTF-8 exactly
+ * when each of its runs is. */
+static const char *
+plain_run_end (const char *p, const char *end, gboolean *utf8_ok)
 {
-  g_autoptr(GString) s = g_string_new (NULL);
+  const char *run = p;
+  guchar seen = 0;
 
-  r->p++; /* opening quote */
+  while (p < end && *p != '"' && *p != '\\' && (guchar) *p >= 0x20)
+    seen |= (guchar) *p++;
+  if (seen >= 0x80 && !g_utf8_validate (run, p - run, NULL))
+    *utf8_ok = FALSE;
+  return p;
+}
+
+static char *
+copy_text (const char *s, gsize len)
+{
+  char *copy = g_malloc (len + 1);
+
+  memcpy (copy, s, len);
+  copy[len] = '\0';
+  return copy;
+}
+
+/* g_string_append_len() without a call when the run fits, as GLib 2.76
+ * inlines it: an escaped string has a short run between escapes. */
+static void
+append_run (GString *s, const char *run, gsize len)
+{
+  if (s->allocated_len - s->len > len)
+    {
+      memcpy (s->str + s->len, run, len);
+      s->len += len;
+      s->str[s->len] = '\0';
+    }
+  else
+    g_string_append_len (s, run, (gssize) len);
+}
+
+static gboolean
+parse_string (Reader *r, char **out, GError **error)
+{
+  const char *run = r->p + 1;  /* past the opening quote */
+  gboolean utf8_ok = TRUE;
+  g_autoptr(GString) s = NULL;
+
+  r->p = plain_run_end (run, r->end, &utf8_ok);
+  if (r->p < r->end && *r->p == '"' && utf8_ok)
+    {
+      /* No escapes, the common case: the value is the input bytes. */
+      *out = copy_text (run, (gsize) (r->p - run));
+      r->p++;
+      return TRUE;
+    }
+
+  s = g_string_sized_new ((gsize) (r->p - run) + 16);
   for (;;)
     {
+      append_run (s, run, (gsize) (r->p - run));
       if (r->p >= r->end)
-        return fail (r, loc, error, "unterminated string");
+        return fail (r, error, "unterminated string");
       if (*r->p == '"')
         break;
       if ((guchar) *r->p < 0x20)
-        return fail (r, loc, error, *r->p == '\n' ? "unterminated string" : "control character in string");
-      if (*r->p == '\\')
-        {
-          r->p++;
-          if (r->p >= r->end)
-            return fail (r, loc, error, "unterminated string");
-          if (!parse_escape (r, loc, s, error))
-            return FALSE;
-          continue;
-        }
-      g_string_append_c (s, *r->p++);
+        return fail (r, error, *r->p == '\n' ? "unterminated string" : "control character in string");
+      r->p++; /* the backslash */
+      if (r->p >= r->end)
+        return fail (r, error, "unterminated string");
+      if (!parse_escape (r, s, error))
+        return FALSE;
+      run = r->p;
+      r->p = plain_run_end (run, r->end, &utf8_ok);
     }
   r->p++;
-  if (!g_utf8_validate (s->str, (gssize) s->len, NULL))
-    return fail (r, loc, error, "string is not valid UTF-8");
+  if (!utf8_ok)
+    return fail (r, error, "string is not valid UTF-8");
   *out = g_string_free (g_steal_pointer (&s), FALSE);
   return TRUE;
 }
 
 static gboolean
-parse_number (Reader *r, GString *loc, AttestJson **out, GError **error)
+parse_number (Reader *r, AttestJson **out, GError **error)
 {
   const char *begin = r->p;
 
   if (r->p < r->end && *r->p == '-')
     r->p++;
   if (r->p >= r->end || !g_ascii_isdigit (*r->p))
-    return fail (r, loc, error, "bad number");
+    return fail (r, error, "bad number");
   if (*r->p == '0' && r->p + 1 < r->end && g_ascii_isdigit (r->p[1]))
-    return fail (r, loc, error, "leading zero in number");
+    return fail (r, error, "leading zero in number");
   while (r->p < r->end && g_ascii_isdigit (*r->p))
     r->p++;
   if (r->p < r->end && *r->p == '.')
     {
       r->p++;
       if (r->p >= r->end || !g_ascii_isdigit (*r->p))
-        return fail (r, loc, error, "bad number");
+        return fail (r, error, "bad number");
       while (r->p < r->end && g_ascii_isdigit (*r->p))
         r->p++;
     }
@@ -218,38 +383,37 @@ parse_number (Reader *r, GString *loc, AttestJson **out, GError **error)
       if (r->p < r->end && (*r->p == '+' || *r->p == '-'))
         r->p++;
       if (r->p >= r->end || !g_ascii_isdigit (*r->p))
-        return fail (r, loc, error, "bad number");
+        return fail (r, error, "bad number");
       while (r->p < r->end && g_ascii_isdigit (*r->p))
         r->p++;
     }
   *out = node_new (ATTEST_JSON_NUMBER);
-  (*out)->text = g_strndup (begin, (gsize) (r->p - begin));
+  (*out)->text = copy_text (begin, (gsize) (r->p - begin));
   return TRUE;
 }
 
 static gboolean
-parse_array (Reader *r, GString *loc, AttestJson **out, GError **error)
+parse_array (Reader *r, AttestJson **out, GError **error)
 {
-  g_autoptr(AttestJson) node = node_new (ATTEST_JSON_ARRAY);
-  gsize base = loc->len;
+  guint base = r->values->len;
 
   r->p++;
   skip_ws (r);
   if (r->p < r->end && *r->p == ']')
     {
       r->p++;
-      *out = g_steal_pointer (&node);
+      *out = array_new (r, base);
       return TRUE;
     }
   for (;;)
     {
       AttestJson *item = NULL;
 
-      g_string_append_printf (loc, "[%u]", node->items->len);
-      if (!parse_value (r, loc, &item, error))
+      path_push (r, NULL, r->values->len - base);
+      if (!parse_value (r, &item, error))
         return FALSE;
-      g_string_truncate (loc, base);
-      g_ptr_array_add (node->items, item);
+      path_pop (r);
+      g_ptr_array_add (r->values, item);
       skip_ws (r);
       if (r->p < r->end && *r->p == ',')
         {
@@ -261,24 +425,51 @@ parse_array (Reader *r, GString *loc, AttestJson **out, GError **error)
           r->p++;
           break;
         }
-      return fail (r, loc, error, "expected ',' or ']'");
+      return fail (r, error, "expected ',' or ']'");
     }
-  *out = g_steal_pointer (&node);
+  *out = array_new (r, base);
   return TRUE;
 }
 
+/* Whether @key is among the keys from @key_base on.  @seen is NULL until
+ * the object has KEY_SCAN_MAX keys, then the set of them. */
 static gboolean
-parse_object (Reader *r, GString *loc, AttestJson **out, GError **error)
+key_is_duplicate (Reader *r, guint key_base, GHashTable **seen, const char *key)
 {
-  g_autoptr(AttestJson) node = node_new (ATTEST_JSON_OBJECT);
-  gsize base = loc->len;
+  if (*seen == NULL && r->keys->len - key_base < KEY_SCAN_MAX)
+    {
+      for (guint i = key_base; i < r->keys->len; i++)
+        {
+          const char *other = g_ptr_array_index (r->keys, i);
+
+          /* The first byte settles most comparisons without a call. */
+          if (other[0] == key[0] && strcmp (other, key) == 0)
+            return TRUE;
+        }
+      return FALSE;
+    }
+  if (*seen == NULL)
+    {
+      *seen = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = key_base; i < r->keys->len; i++)
+        g_hash_table_add (*seen, g_ptr_array_index (r->keys, i));
+    }
+  return g_hash_table_contains (*seen, key);
+}
+
+static gboolean
+parse_object (Reader *r, AttestJson **out, GError **error)
+{
+  guint base = r->values->len;
+  guint key_base = r->keys->len;
+  g_autoptr(GHashTable) seen = NULL;  /* borrows the keys in r->keys */
 
   r->p++;
   skip_ws (r);
   if (r->p < r->end && *r->p == '}')
     {
       r->p++;
-      *out = g_steal_pointer (&node);
+      *out = object_new (r, base, key_base);
       return TRUE;
     }
   for (;;)
@@ -288,24 +479,26 @@ parse_object (Reader *r, GString *loc, AttestJson **out, GError **error)
 
       skip_ws (r);
       if (r->p >= r->end || *r->p != '"')
-        return fail (r, loc, error, "expected a string key");
-      if (!parse_string (r, loc, &key, error))
+        return fail (r, error, "expected a string key");
+      if (!parse_string (r, &key, error))
         return FALSE;
-      if (attest_json_member (node, key) != NULL)
+      if (key_is_duplicate (r, key_base, &seen, key))
         {
-          g_string_append_printf (loc, "%s%s", loc->len > 0 ? "." : "", key);
-          return fail (r, loc, error, "duplicate key");
+          path_push (r, key, 0);
+          return fail (r, error, "duplicate key");
         }
       skip_ws (r);
       if (r->p >= r->end || *r->p != ':')
-        return fail (r, loc, error, "expected ':'");
+        return fail (r, error, "expected ':'");
       r->p++;
-      g_string_append_printf (loc, "%s%s", loc->len > 0 ? "." : "", key);
-      if (!parse_value (r, loc, &value, error))
+      path_push (r, key, 0);
+      if (!parse_value (r, &value, error))
         return FALSE;
-      g_string_truncate (loc, base);
-      g_ptr_array_add (node->keys, g_steal_pointer (&key));
-      g_ptr_array_add (node->items, value);
+      path_pop (r);
+      if (seen != NULL)
+        g_hash_table_add (seen, key);
+      g_ptr_array_add (r->keys, g_steal_pointer (&key));
+      g_ptr_array_add (r->values, value);
       skip_ws (r);
       if (r->p < r->end && *r->p == ',')
         {
@@ -317,36 +510,36 @@ parse_object (Reader *r, GString *loc, AttestJson **out, GError **error)
           r->p++;
           break;
         }
-      return fail (r, loc, error, "expected ',' or '}'");
+      return fail (r, error, "expected ',' or '}'");
     }
-  *out = g_steal_pointer (&node);
+  *out = object_new (r, base, key_base);
   return TRUE;
 }
 
 static gboolean
-parse_value (Reader *r, GString *loc, AttestJson **out, GError **error)
+parse_value (Reader *r, AttestJson **out, GError **error)
 {
   gboolean ok;
 
   skip_ws (r);
   if (r->p >= r->end)
-    return fail (r, loc, error, "unexpected end of input");
+    return fail (r, error, "unexpected end of input");
   if (r->depth >= ATTEST_JSON_MAX_DEPTH)
-    return fail (r, loc, error, "nested too deeply");
+    return fail (r, error, "nested too deeply");
 
   r->depth++;
   switch (*r->p)
     {
     case '{':
-      ok = parse_object (r, loc, out, error);
+      ok = parse_object (r, out, error);
       break;
     case '[':
-      ok = parse_array (r, loc, out, error);
+      ok = parse_array (r, out, error);
       break;
     case '"':
       {
         char *s = NULL;
-        ok = parse_string (r, loc, &s, error);
+        ok = parse_string (r, &s, error);
         if (ok)
           {
             *out = node_new (ATTEST_JSON_STRING);
@@ -364,7 +557,7 @@ parse_value (Reader *r, GString *loc, AttestJson **out, GError **error)
 
         ok = is_true || is_false || is_null;
         if (!ok)
-          fail (r, loc, error, "unexpected token");
+          fail (r, error, "unexpected token");
         else
           {
             *out = node_new (is_null ? ATTEST_JSON_NULL : ATTEST_JSON_BOOL);
@@ -374,9 +567,9 @@ parse_value (Reader *r, GString *loc, AttestJson **out, GError **error)
       }
     default:
       if (*r->p == '-' || g_ascii_isdigit (*r->p))
-        ok = parse_number (r, loc, out, error);
+        ok = parse_number (r, out, error);
       else
-        ok = fail (r, loc, error, "unexpected character");
+        ok = fail (r, error, "unexpected character");
       break;
     }
   r->depth--;
@@ -386,13 +579,15 @@ parse_value (Reader *r, GString *loc, AttestJson **out, GError **error)
 AttestJson *
 attest_json_parse (const char *data, gsize len, const char *source, GError **error)
 {
-  Reader r;
-  g_autoptr(GString) loc = g_string_new (NULL);
+  g_auto(Reader) r = { 0 };
   g_autoptr(AttestJson) root = NULL;
 
   if (data == NULL)
     data = "";  /* an empty GBytes has no data pointer */
-  r = (Reader) { data, data, data + len, source, 0 };
+  r.p = data;
+  r.start = data;
+  r.end = data + len;
+  r.source = source;
 
   if (memchr (data, '\0', len) != NULL)
     {
@@ -401,12 +596,14 @@ attest_json_parse (const char *data, gsize len, const char *source, GError **err
     }
   if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
     r.p += 3;
-  if (!parse_value (&r, loc, &root, error))
+  r.values = g_ptr_array_sized_new (64);
+  r.keys = g_ptr_array_sized_new (64);
+  if (!parse_value (&r, &root, error))
     return NULL;
   skip_ws (&r);
   if (r.p != r.end)
     {
-      fail (&r, loc, error, "trailing data after the JSON value");
+      fail (&r, error, "trailing data after the JSON value");
       return NULL;
     }
   return g_steal_pointer (&root);

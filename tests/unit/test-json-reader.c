@@ -21,6 +21,42 @@ test_rejects_duplicate_key (void)
   g_assert_nonnull (strstr (error->message, "duplicate key"));
 }
 
+/* Past 16 keys an object checks for duplicates with a set, not a scan:
+ * a duplicate is found at every position, and distinct keys all pass. */
+static void
+test_rejects_duplicate_key_in_wide_object (void)
+{
+  for (guint dup = 0; dup < 40; dup++)
+    {
+      g_autoptr(GString) text = g_string_new ("{\"o\": {");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AttestJson) root = NULL;
+      g_autofree char *where = g_strdup_printf ("t.json: o.k%u ", dup);
+
+      for (guint i = 0; i < 40; i++)
+        g_string_append_printf (text, "\"k%u\": %u, ", i, i);
+      g_string_append_printf (text, "\"k%u\": 0}}", dup);
+      root = parse (text->str, &error);
+      g_assert_null (root);
+      g_assert_error (error, ATTEST_ERROR, ATTEST_ERROR_JSON);
+      g_assert_nonnull (strstr (error->message, where));
+      g_assert_nonnull (strstr (error->message, "duplicate key"));
+    }
+  {
+    g_autoptr(GString) text = g_string_new ("{");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AttestJson) root = NULL;
+
+    for (guint i = 0; i < 40; i++)
+      g_string_append_printf (text, "%s\"k%u\": %u", i > 0 ? ", " : "", i, i);
+    g_string_append (text, "}");
+    root = parse (text->str, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (root->keys->len, ==, 40);
+    g_assert_cmpstr (((AttestJson *) g_ptr_array_index (root->items, 39))->text, ==, "39");
+  }
+}
+
 static void
 test_locates_errors_in_arrays (void)
 {
@@ -110,6 +146,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/json/parse/rejects-duplicate-key", test_rejects_duplicate_key);
+  g_test_add_func ("/json/parse/rejects-duplicate-key-in-wide-object", test_rejects_duplicate_key_in_wide_object);
   g_test_add_func ("/json/parse/locates-errors-in-arrays", test_locates_errors_in_arrays);
   g_test_add_func ("/json/parse/rejects-malformed", test_rejects_trailing_data_and_truncation);
   g_test_add_func ("/json/parse/rejects-deep-nesting", test_rejects_deep_nesting);
