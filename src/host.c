@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -109,22 +110,76 @@ attest_host_identity (void)
   return json_builder_get_root (b);
 }
 
-gboolean
-attest_host_bwrap_version (const char *bwrap, guint *major, guint *minor, guint *micro,
-                           char **out_text, GError **error)
+struct _AttestBwrapVersionRun
 {
-  const char *argv[] = { bwrap, "--version", NULL };
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status = 0;
-  guint a = 0, b = 0, c = 0;
+  char *bwrap;
+  GPid pid;            /* 0 once reaped, or when the spawn failed */
+  int out_fd;
+  GError *spawn_error;
+};
 
-  if (!g_spawn_sync (NULL, (char **) argv, (char *[]) { NULL }, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
-                     &status, error))
-    return FALSE;
+#define VERSION_OUT_MAX 4096
+
+AttestBwrapVersionRun *
+attest_host_bwrap_version_start (const char *bwrap)
+{
+  AttestBwrapVersionRun *run = g_new0 (AttestBwrapVersionRun, 1);
+  const char *argv[] = { bwrap, "--version", NULL };
+
+  run->bwrap = g_strdup (bwrap);
+  run->out_fd = -1;
+  if (!g_spawn_async_with_pipes (NULL, (char **) argv, (char *[]) { NULL },
+                                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &run->pid,
+                                 NULL, &run->out_fd, NULL, &run->spawn_error))
+    run->pid = 0;
+  return run;
+}
+
+static int
+reap (AttestBwrapVersionRun *run)
+{
+  int status = 0;
+
+  attest_close_fd (&run->out_fd);
+  if (run->pid > 0)
+    while (waitpid (run->pid, &status, 0) < 0 && errno == EINTR)
+      ;
+  run->pid = 0;
+  return status;
+}
+
+void
+attest_host_bwrap_version_run_free (AttestBwrapVersionRun *run)
+{
+  if (run == NULL)
+    return;
+  (void) reap (run);
+  g_clear_error (&run->spawn_error);
+  g_free (run->bwrap);
+  g_free (run);
+}
+
+gboolean
+attest_host_bwrap_version_finish (AttestBwrapVersionRun *run, guint *major, guint *minor, guint *micro,
+                                  char **out_text, GError **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *out = NULL;
+  guint a = 0, b = 0, c = 0;
+  int status;
+
+  if (run->spawn_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&run->spawn_error));
+      return FALSE;
+    }
+  bytes = attest_read_fd_limited (run->out_fd, VERSION_OUT_MAX, "bwrap --version", NULL);
+  status = reap (run);
+  out = bytes != NULL ? g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes)) : g_strdup ("");
   if (!g_spawn_check_wait_status (status, NULL) || sscanf (out, "bubblewrap %u.%u.%u", &a, &b, &c) < 2)
     {
-      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_BLOCKED, "%s --version did not print a bubblewrap version", bwrap);
+      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_BLOCKED, "%s --version did not print a bubblewrap version",
+                   run->bwrap);
       return FALSE;
     }
   *major = a;
@@ -133,6 +188,15 @@ attest_host_bwrap_version (const char *bwrap, guint *major, guint *minor, guint 
   if (out_text != NULL)
     *out_text = g_strdup (g_strstrip (out));
   return TRUE;
+}
+
+gboolean
+attest_host_bwrap_version (const char *bwrap, guint *major, guint *minor, guint *micro,
+                           char **out_text, GError **error)
+{
+  g_autoptr(AttestBwrapVersionRun) run = attest_host_bwrap_version_start (bwrap);
+
+  return attest_host_bwrap_version_finish (run, major, minor, micro, out_text, error);
 }
 
 JsonNode *

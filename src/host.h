@@ -24,6 +24,17 @@ JsonNode *attest_host_runtime (const char *bwrap, const char *bwrap_version);
 gboolean attest_host_bwrap_version (const char *bwrap, guint *major, guint *minor, guint *micro,
                                     char **out_text, GError **error);
 
+/* The same in two steps, so that bwrap runs while the caller works:
+ * _start() spawns `bwrap --version`, _finish() reads what it printed and
+ * reaps it (as attest_host_bwrap_version() reports).  Freeing a run that
+ * was not finished reaps the child too. */
+typedef struct _AttestBwrapVersionRun AttestBwrapVersionRun;
+AttestBwrapVersionRun *attest_host_bwrap_version_start (const char *bwrap);
+gboolean attest_host_bwrap_version_finish (AttestBwrapVersionRun *run, guint *major, guint *minor, guint *micro,
+                                           char **out_text, GError **error);
+void attest_host_bwrap_version_run_free (AttestBwrapVersionRun *run);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttestBwrapVersionRun, attest_host_bwrap_version_run_free)
+
 /* Reads the probe's ELF headers: no PT_INTERP, no DT_NEEDED, no "dlopen"
  * in its bytes.  Returns a JSON object {static, interp, needed[],
  * dlopen_reference, verdict}; never fails (a broken file gives verdict FAIL). */

@@ -259,10 +259,11 @@ wait_reap (pid_t pid)
 /* Polls the sandbox's pipes until bwrap exits, the deadline passes or a
  * guarded signal arrives. */
 static void
-supervise (pid_t pid, int pidfd, int sigfd, Sink *sinks, guint n_sinks, guint timeout_s,
+supervise (const AttestLaunchSpec *spec, pid_t pid, int pidfd, int sigfd, Sink *sinks, guint n_sinks,
            AttestLaunchResult *r)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + (gint64) spec->timeout_s * G_USEC_PER_SEC;
+  gboolean worked = spec->while_running == NULL;
   gboolean exited = FALSE;
   gint64 drain_until = 0;
 
@@ -283,6 +284,11 @@ supervise (pid_t pid, int pidfd, int sigfd, Sink *sinks, guint n_sinks, guint ti
       for (guint i = 0; i < n_sinks; i++)
         if (sinks[i].fd >= 0 && (pfd[2 + i].revents & (POLLIN | POLLHUP | POLLERR)) && !sink_read (&sinks[i]))
           attest_close_fd (&sinks[i].fd);
+      if (!worked && sinks[1].first_at != 0)
+        {
+          worked = TRUE;
+          spec->while_running (spec->while_running_data);
+        }
       if (!exited && (pfd[1].revents & POLLIN))
         {
           struct signalfd_siginfo si;
@@ -478,7 +484,7 @@ attest_launch (const AttestLaunchSpec *spec, GError **error)
   sinks[0] = (Sink) { status[0], g_byte_array_new (), STATUS_CAP, FALSE, 0 };
   sinks[1] = (Sink) { out[0], g_byte_array_new (), OUT_CAP, FALSE, 0 };
   sinks[2] = (Sink) { errout[0], g_byte_array_new (), ERR_CAP, FALSE, 0 };
-  supervise (pid, pidfd, sigfd, sinks, G_N_ELEMENTS (sinks), spec->timeout_s, r);
+  supervise (spec, pid, pidfd, sigfd, sinks, G_N_ELEMENTS (sinks), r);
   for (guint i = 0; i < G_N_ELEMENTS (sinks); i++)
     attest_close_fd (&sinks[i].fd);
   r->json_status = g_byte_array_free_to_bytes (sinks[0].data);

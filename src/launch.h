@@ -66,6 +66,12 @@ typedef struct
   /* `exec`: the command's stdout and stderr are the tool's own (streamed,
    * not captured); stdin stays /dev/null. */
   gboolean passthrough;
+  /* Work of the caller's that need not come before the sandbox (`run`'s
+   * host facts): called once while the sandbox runs, after its first
+   * output, so that it delays none of the timestamps above; not called
+   * when no output came (the caller does the work afterwards). */
+  void (*while_running) (gpointer data);
+  gpointer while_running_data;
 } AttestLaunchSpec;
 
 /* Fails (GError) only when the launch could not be attempted; what

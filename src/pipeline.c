@@ -41,6 +41,9 @@ typedef struct
   char *evidence_dir;
   char *trusted_probe_sha256;  /* the tool's own probe: the only one run vouches for */
   gint64 t0;
+  GBytes *probe_bytes;       /* the private copy's bytes, until hashed with the host facts */
+  gboolean host_recorded;
+  AttestBwrapVersionRun *bwrap_version;  /* runs while the policy compiles */
 } Run;
 
 void
@@ -181,9 +184,9 @@ compile_policy (Run *run, GError **error)
 
 /* ---- 3. profile: folders ---- */
 
-/* The probe runs from a private copy: the digest is of the bytes that ran
- * (no swap between hashing and exec), and the copy is reachable by the
- * sandbox's uid wherever the original lives. */
+/* The probe runs from a private copy: the digest (taken with the host
+ * facts) is of the bytes that ran (no swap between hashing and exec), and
+ * the copy is reachable by the sandbox's uid wherever the original lives. */
 static gboolean
 copy_probe (Run *run, GError **error)
 {
@@ -201,7 +204,7 @@ copy_probe (Run *run, GError **error)
       return FALSE;
     }
   run->ev->probe_path = g_strdup (run->profile->probe);
-  run->ev->probe_sha256 = attest_sha256_hex_bytes (bytes);
+  run->probe_bytes = g_steal_pointer (&bytes);
   g_free (run->profile->probe);
   run->profile->probe = g_steal_pointer (&copy);
   return TRUE;
@@ -239,18 +242,30 @@ prepare_folders (Run *run, GError **error)
 
 /* ---- host facts ---- */
 
+/* Nothing here decides how the sandbox is built, so it is done while the
+ * sandbox runs (AttestLaunchSpec.while_running), or after it when the
+ * sandbox never got that far. */
 static void
-record_host (Run *run)
+record_host (gpointer data)
 {
+  Run *run = data;
   AttestEvidence *ev = run->ev;
   gint64 t = g_get_monotonic_time ();
+  g_autofree char *own = NULL;
+  g_autoptr(GBytes) own_bytes = NULL;
 
-  g_autofree char *own = attest_paths_probe ();
-  g_autoptr(GBytes) own_bytes = attest_read_file_limited (own, 64 * 1024 * 1024, FALSE, NULL);
-
+  if (run->host_recorded)
+    return;
+  run->host_recorded = TRUE;
+  own = attest_paths_probe ();
+  own_bytes = attest_read_file_limited (own, 64 * 1024 * 1024, FALSE, NULL);
+  ev->probe_sha256 = attest_sha256_hex_bytes (run->probe_bytes);
   /* A probe given with --probe is run and recorded, but only the tool's
-   * own probe can make the run ACCEPTED (IMAGE-DIGEST). */
-  if (own_bytes != NULL)
+   * own probe can make the run ACCEPTED (IMAGE-DIGEST).  The same bytes
+   * are not hashed twice. */
+  if (own_bytes != NULL && g_bytes_equal (own_bytes, run->probe_bytes))
+    run->trusted_probe_sha256 = g_strdup (ev->probe_sha256);
+  else if (own_bytes != NULL)
     run->trusted_probe_sha256 = attest_sha256_hex_bytes (own_bytes);
   else
     g_ptr_array_add (ev->problems, g_strdup_printf ("the tool's own probe %s is missing", own));
@@ -258,6 +273,7 @@ record_host (Run *run)
   ev->runtime = attest_host_runtime (run->profile->bwrap, ev->bwrap_version);
   ev->dynimport = attest_host_check_dynimport (run->profile->probe);
   ev->host_namespaces = attest_collect_host_namespaces ();
+  g_clear_pointer (&run->probe_bytes, g_bytes_unref);
   timing (run, "host", t);
 }
 
@@ -266,13 +282,17 @@ bwrap_usable (Run *run)
 {
   g_autoptr(GError) error = NULL;
   guint major = 0, minor = 0, micro = 0;
+  gint64 t = g_get_monotonic_time ();
+  gboolean ran;
 
   if (run->profile->bwrap == NULL)
     {
       g_ptr_array_add (run->ev->problems, g_strdup ("bwrap not found in PATH (install the bubblewrap package, or pass --bwrap)"));
       return FALSE;
     }
-  if (!attest_host_bwrap_version (run->profile->bwrap, &major, &minor, &micro, &run->ev->bwrap_version, &error))
+  ran = attest_host_bwrap_version_finish (run->bwrap_version, &major, &minor, &micro, &run->ev->bwrap_version, &error);
+  timing (run, "bwrap_version", t);
+  if (!ran)
     {
       g_ptr_array_add (run->ev->problems, g_strdup_printf ("bwrap %s cannot run: %s", run->profile->bwrap, error->message));
       return FALSE;
@@ -361,7 +381,7 @@ launch_sandbox (Run *run)
 
   spec = (AttestLaunchSpec) { ev->argv, seccomp_fd, run->profile->tmp_noexec ? run->workdir->staged_tmp : NULL, limits,
                               run->o->timeout_s, staging_id (getuid ()), staging_id (getgid ()),
-                              !run->profile->clear_env };
+                              !run->profile->clear_env, FALSE, record_host, run };
   t = g_get_monotonic_time ();
   ev->launch = attest_launch (&spec, &error);
   timing (run, "sandbox", t);
@@ -543,6 +563,8 @@ run_clear (Run *run)
   attest_workdir_free (run->workdir);
   g_free (run->evidence_dir);
   g_free (run->trusted_probe_sha256);
+  g_clear_pointer (&run->probe_bytes, g_bytes_unref);
+  g_clear_pointer (&run->bwrap_version, attest_host_bwrap_version_run_free);
 }
 
 static gboolean
@@ -568,14 +590,15 @@ attest_pipeline_run (const AttestRunOptions *o, GError **error)
   gboolean ok;
 
   attest_launch_block_signals ();
-  ok = resolve_inputs (&run, error) && compile_policy (&run, error) && prepare_folders (&run, error);
+  ok = resolve_inputs (&run, error);
+  if (ok && run.profile->bwrap != NULL)
+    run.bwrap_version = attest_host_bwrap_version_start (run.profile->bwrap);
+  ok = ok && compile_policy (&run, error) && prepare_folders (&run, error);
   if (ok)
     {
-      gboolean usable = bwrap_usable (&run);  /* first: record_host reuses its version */
-
-      record_host (&run);
-      if (usable && !interrupted (&run, NULL))
+      if (bwrap_usable (&run) && !interrupted (&run, NULL))
         launch_sandbox (&run);
+      record_host (&run);  /* unless done while the sandbox ran */
       collect_results (&run);
       timing (&run, "total", run.t0);
       t_bundle = g_get_monotonic_time ();
