@@ -74,8 +74,10 @@ run_case() {
     docker) docker run "${docker_flags[@]}" "$BENCH_DOCKER_IMAGE" --attest --run-date $date ;;
     # Root podman cannot set its default RLIMIT_NOFILE here, and crun
     # refuses hybrid cgroups (research/perf.md §1): runc, explicit ulimits.
-    podman) podman run "${podman_flags[@]}" --runtime "${BENCH_PODMAN_RUNTIME:-runc}" --ulimit nofile=1024:20000 --ulimit nproc=32768:32768 \
-              "$BENCH_PODMAN_IMAGE" --attest --run-date $date ;;
+    # From the work folder: podman 4.3's conmon leaves an empty file "oom"
+    # in its working directory when the container hit its memory limit.
+    podman) (cd "$work" && podman run "${podman_flags[@]}" --runtime "${BENCH_PODMAN_RUNTIME:-runc}" --ulimit nofile=1024:20000 \
+              --ulimit nproc=32768:32768 "$BENCH_PODMAN_IMAGE" --attest --run-date $date) ;;
   esac
 }
 
