@@ -144,14 +144,15 @@ def breakdown(cases):
     runs = [json.loads(l) for l in lines("attest.jsonl")]
     if not runs:
         return
-    keys = ["compile", "prepare", "host", "limits_setup", "sandbox", "staging", "bwrap_start", "sandbox_ready",
-            "limits_teardown", "collect", "total"]
+    keys = ["compile", "prepare", "bwrap_version", "limits_setup", "sandbox", "staging", "bwrap_start",
+            "sandbox_ready", "host", "limits_teardown", "collect", "total"]
     what = {
         "compile": "policy + matrix load, compile to BPF",
         "prepare": "work folders, private copy of the probe",
-        "host": "host facts (bwrap --version, probe sha256, namespaces)",
+        "bwrap_version": "waiting for `bwrap --version` (spawned before compile)",
+        "host": "↳ host facts (probe sha256s, identity, namespaces), while the probe runs",
         "limits_setup": "cgroups created and limits written",
-        "sandbox": "launch to bwrap's exit (the three rows below are inside it)",
+        "sandbox": "launch to bwrap's exit (the ↳ rows below are inside it)",
         "staging": "↳ fork, attach to cgroups, staging user+mount ns, /tmp, up to bwrap's exec",
         "bwrap_start": "↳ bwrap exec to json-status child-pid",
         "sandbox_ready": "↳ bwrap exec to the probe's first output (bwrap's mounts, probe exec)",
