@@ -30,6 +30,7 @@ typedef struct
   AttestProfile *profile;
   AttestWorkdir *workdir;
   AttestLimits *limits;
+  AttestBwrapVersionRun *bwrap_run;  /* `bwrap --version`, run while the bundle is judged */
   char *bwrap_version;
 } Exec;
 
@@ -171,8 +172,8 @@ prepare (Exec *x, GError **error)
   x->filter = attest_compile (x->policy, &compile, error);
   if (x->filter == NULL)
     return FALSE;
-  p->bwrap = o->bwrap != NULL ? g_strdup (o->bwrap) : attest_paths_bwrap ();
-  if (p->bwrap == NULL || !attest_host_bwrap_version (p->bwrap, &major, &minor, &micro, &x->bwrap_version, NULL))
+  if (x->bwrap_run == NULL
+      || !attest_host_bwrap_version_finish (x->bwrap_run, &major, &minor, &micro, &x->bwrap_version, NULL))
     return refuse (error, "bwrap not found or not runnable (install the bubblewrap package, or pass --bwrap)");
   x->workdir = attest_workdir_new (o->in_dir, o->out_dir, error);
   if (x->workdir == NULL)
@@ -281,6 +282,7 @@ exec_clear (Exec *x)
   g_clear_pointer (&x->policy, attest_policy_free);
   g_clear_pointer (&x->filter, attest_filter_free);
   g_clear_pointer (&x->profile, attest_profile_free);
+  g_clear_pointer (&x->bwrap_run, attest_host_bwrap_version_run_free);
   g_free (x->bwrap_version);
 }
 
@@ -288,10 +290,13 @@ int
 attest_exec (const AttestExecOptions *o, GError **error)
 {
   g_autofree char *policy_path = o->policy != NULL ? g_strdup (o->policy) : attest_paths_policy ();
-  Exec x = { o, NULL, NULL, NULL, attest_profile_new_default (), NULL, NULL, NULL };
+  Exec x = { o, NULL, NULL, NULL, attest_profile_new_default (), NULL, NULL, NULL, NULL };
   int status = -1;
 
   attest_launch_block_signals ();
+  x.profile->bwrap = o->bwrap != NULL ? g_strdup (o->bwrap) : attest_paths_bwrap ();
+  if (x.profile->bwrap != NULL)
+    x.bwrap_run = attest_host_bwrap_version_start (x.profile->bwrap);
   x.bundle = attest_bundle_load_file (o->bundle, error);
   if (x.bundle != NULL)
     x.policy = attest_policy_load_file (policy_path, error);

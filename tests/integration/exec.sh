@@ -76,6 +76,10 @@ check "an edited bundle: refused" refused "the bundle is BLOCKED: PROFILE-DIGEST
   "${BIND[@]}" --out "$out"
 jq '.venue_identity.hostname = "elsewhere"' "$good" >"$TEST_TMP/elsewhere.json"
 check "a bundle of another host: refused" refused "another host" --bundle "$TEST_TMP/elsewhere.json" "${BIND[@]}" --out "$out"
+check "a bwrap that does not run: refused" refused "bwrap not found or not runnable" --bundle "$good" "${BIND[@]}" \
+  --out "$out" --bwrap /bin/false
+check "a bwrap that does not exist: refused" refused "bwrap not found or not runnable" --bundle "$good" "${BIND[@]}" \
+  --out "$out" --bwrap "$TEST_TMP/no-such-bwrap"
 
 if [ -n "${ATTEST_TESTER_NOCG_CGROUPS:-}" ]; then
   degraded() (
