@@ -168,10 +168,13 @@ attest_intoto_check_subjects (const AttestJson *statement, const AttestJson *pre
         continue;
       if (!is_hex64 (sha))
         g_string_append_printf (why, "subject[%u] has no sha256 digest", i);
-      else if (is_hex64 (probe) && strcmp (sha, probe) == 0)
+      else if (!seen_probe && is_hex64 (probe) && strcmp (sha, probe) == 0)
         seen_probe = TRUE;
-      else if (is_hex64 (policy) && strcmp (sha, policy) == 0)
+      else if (!seen_policy && is_hex64 (policy) && strcmp (sha, policy) == 0)
         seen_policy = TRUE;
+      else if (g_strcmp0 (sha, probe) == 0 || g_strcmp0 (sha, policy) == 0)
+        g_string_append_printf (why, "subject[%u] (%s) repeats a digest an earlier subject names",
+                                i, name != NULL ? name : "no name");
       else
         g_string_append_printf (why, "subject[%u] (%s) is neither the probe nor the policy the bundle records",
                                 i, name != NULL ? name : "no name");

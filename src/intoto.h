@@ -21,7 +21,8 @@ G_BEGIN_DECLS
 #define ATTEST_INTOTO_PREDICATE_TYPE "https://sandbox-attest.invalid/bundle/v1"
 #define ATTEST_INTOTO_SUFFIX ".intoto.json"
 
-/* The Statement around @bundle (a copy).  Fails when the bundle has no
+/* The Statement around @bundle, which it shares (json-glib copies a node
+ * shallowly): change neither afterwards.  Fails when the bundle has no
  * probe or policy digest to name (a run that stopped before them). */
 JsonNode *attest_intoto_wrap (JsonNode *bundle, GError **error);
 
@@ -37,7 +38,8 @@ gboolean attest_intoto_is_statement (const AttestJson *doc);
 const AttestJson *attest_intoto_predicate (const AttestJson *statement, GError **error);
 
 /* The INTOTO-SUBJECTS check: every subject has a sha256, and the subjects'
- * digests are exactly the predicate's probe and policy digests.  Always
+ * digests are exactly the predicate's probe and policy digests, each
+ * named once (another name for the same bytes is refused too).  Always
  * sets @out_observed; sets @out_why when it fails. */
 gboolean attest_intoto_check_subjects (const AttestJson *statement, const AttestJson *predicate,
                                        char **out_observed, char **out_why);
