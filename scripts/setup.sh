@@ -25,6 +25,7 @@ ATTEST_PACKAGES=(
   "scdoc:/usr/bin/scdoc"
   "bash-completion:/usr/share/bash-completion/bash_completion"
   "openssh-client:/usr/bin/ssh-keygen"
+  "strace:/usr/bin/strace"
 )
 
 attest_missing_packages() {

@@ -11,6 +11,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -346,6 +347,29 @@ write_proc (pid_t pid, const char *file, const char *text, GError **error)
   return TRUE;
 }
 
+/* The go channel is a socket pair, not a pipe: the child may die before
+ * it reads (a uid it cannot take), and a write to a pipe nobody reads
+ * would kill the tool with SIGPIPE, without a word.  A "g" that cannot be
+ * sent is not an error here: the child's report on the error pipe, or its
+ * silence, says what happened. */
+static gboolean
+go_channel (int fds[2], GError **error)
+{
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+    {
+      int errsv = errno;
+      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_FAILED, "socketpair: %s", g_strerror (errsv));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+send_go (int fd)
+{
+  ssize_t n G_GNUC_UNUSED = send (fd, "g", 1, MSG_NOSIGNAL);
+}
+
 /* Waits for the child's "unshared" byte, then maps its 0 to @spec's ids. */
 static gboolean
 map_staging (pid_t pid, int err_rd, const AttestLaunchSpec *spec, AttestLaunchResult *r, GError **error)
@@ -414,7 +438,7 @@ attest_launch (const AttestLaunchSpec *spec, GError **error)
       g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_FAILED, "opening /dev/null or a signalfd failed");
       return NULL;
     }
-  ok = pipe_pair (go, FALSE, error) && pipe_pair (err, FALSE, error) && pipe_pair (status, TRUE, error)
+  ok = go_channel (go, error) && pipe_pair (err, FALSE, error) && pipe_pair (status, TRUE, error)
        && (spec->passthrough || (pipe_pair (out, TRUE, error) && pipe_pair (errout, TRUE, error)));
   if (spec->passthrough)
     {
@@ -450,18 +474,12 @@ attest_launch (const AttestLaunchSpec *spec, GError **error)
       g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_FAILED, "pidfd_open: %s", g_strerror (errsv));
       ok = FALSE;
     }
-  if (ok && write (go[1], "g", 1) != 1)
-    {
-      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_FAILED, "starting the staging process failed");
-      ok = FALSE;
-    }
+  if (ok)
+    send_go (go[1]);
   if (ok && !map_staging (pid, err[0], spec, r, error))
     ok = FALSE;
-  if (ok && r->staging_error == NULL && write (go[1], "g", 1) != 1)
-    {
-      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_FAILED, "resuming the staging process failed");
-      ok = FALSE;
-    }
+  if (ok && r->staging_error == NULL)
+    send_go (go[1]);
   attest_close_fd (&go[1]);
   if (!ok)
     {

@@ -102,6 +102,24 @@ else
     eval '[ "$(status_of "$f" trial.userns)" = fail ] && [ "$(jq ".checks | length" "$f")" = "$(jq ".checks | length" "$TEST_TMP/host.json")" ]'
 fi
 
+# ---- the staging child is gone before the tool tells it to go on ----
+# As uid 0 of a namespace without 65532, the staging child fails to drop
+# to 65532 at once.  strace delays the tool's pidfd_open, its last step
+# before it writes to the child, so the child is always gone first: the
+# tool must report why, not die of SIGPIPE (exit 141) without a word.
+if command -v strace >/dev/null; then
+  race_rc=0
+  strace -f -qq -o /dev/null -e trace=pidfd_open -e inject=pidfd_open:delay_exit=200000 \
+    unshare --user --map-root-user "$SANDBOX_ATTEST" doctor --json >"$TEST_TMP/race.json" 2>"$TEST_TMP/race.err" || race_rc=$?
+  [ "$race_rc" = 3 ] || diag "doctor with the staging child gone first: exit $race_rc: $(head -c 300 "$TEST_TMP/race.err")"
+  check "staging child gone before it is told to go on: exit 3, not SIGPIPE" [ "$race_rc" = 3 ]
+  check "staging child gone before it is told to go on: trial.userns names the failed uid drop" \
+    eval '[ "$(status_of "$TEST_TMP/race.json" trial.userns)" = fail ] &&
+          field_of "$TEST_TMP/race.json" trial.userns observed | grep -q "dropping to the staging uid"'
+else
+  skip_or_fail "strace not found: the early-death case of the staging child is not tested"
+fi
+
 # The account run really uses: an unprivileged uid of the namespace.  The
 # namespace's creator keeps its capabilities across exec (--keep-caps)
 # just long enough to write the sysctl, then setpriv drops them.
