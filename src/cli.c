@@ -419,31 +419,16 @@ verify_one (const char *path, const AttestMatrix *matrix, const AttestVerifyOpti
 {
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(AttestJson) doc = attest_bundle_load_file_bytes (path, &bytes, error);
-  const AttestJson *bundle = doc;
+  const AttestJson *bundle = NULL;
   const AttestJson *venue, *date;
-  gboolean statement;
 
   if (doc == NULL)
     return FALSE;
-  statement = attest_intoto_is_statement (doc);
-  if (statement && (bundle = attest_intoto_predicate (doc, error)) == NULL)
+  out->judgement = attest_intoto_judge (doc, matrix, options, &bundle, error);
+  if (out->judgement == NULL)
     {
       g_prefix_error (error, "%s: ", path);
       return FALSE;
-    }
-  out->judgement = attest_verify (bundle, matrix, options, error);
-  if (out->judgement == NULL)
-    {
-      g_prefix_error (error, statement ? "%s: predicate." : "%s: ", path);
-      (*error)->code = ATTEST_ERROR_JSON;
-      return FALSE;
-    }
-  if (statement)
-    {
-      g_autofree char *observed = NULL, *why = NULL;
-      gboolean ok = attest_intoto_check_subjects (doc, bundle, &observed, &why);
-
-      attest_judgement_add_row (out->judgement, "INTOTO-SUBJECTS", ATTEST_LEVEL_MUST, ok, observed, why);
     }
   if (signing->allowed_signers != NULL)
     {

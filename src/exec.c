@@ -11,6 +11,7 @@
 #include "error.h"
 #include "fdutil.h"
 #include "host.h"
+#include "intoto.h"
 #include "launch.h"
 #include "paths.h"
 #include "policy.h"
@@ -298,7 +299,10 @@ attest_exec (const AttestExecOptions *o, GError **error)
   if (x.profile->bwrap != NULL)
     x.bwrap_run = attest_host_bwrap_version_start (x.profile->bwrap);
   x.bundle = attest_bundle_load_file (o->bundle, error);
-  if (x.bundle != NULL)
+  if (x.bundle != NULL && attest_intoto_is_statement (x.bundle))
+    g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_USAGE, "%s is an in-toto Statement: exec takes the bundle it "
+                 "wraps (verify --allowed-signers checks the Statement and its signature)", o->bundle);
+  else if (x.bundle != NULL)
     x.policy = attest_policy_load_file (policy_path, error);
   if (x.policy != NULL && bundle_accepted (&x, error) && same_host (&x, error) && young_enough (&x, error)
       && prepare (&x, error))

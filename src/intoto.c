@@ -190,3 +190,33 @@ attest_intoto_check_subjects (const AttestJson *statement, const AttestJson *pre
     *out_why = g_strdup (why->str);
   return why->len == 0;
 }
+
+AttestJudgement *
+attest_intoto_judge (const AttestJson *doc, const AttestMatrix *matrix, const AttestVerifyOptions *options,
+                     const AttestJson **out_bundle, GError **error)
+{
+  gboolean statement = attest_intoto_is_statement (doc);
+  const AttestJson *bundle = statement ? attest_intoto_predicate (doc, error) : doc;
+  g_autoptr(AttestJudgement) j = NULL;
+  g_autofree char *observed = NULL, *why = NULL;
+
+  if (bundle == NULL)
+    return NULL;
+  j = attest_verify (bundle, matrix, options, error);
+  if (j == NULL)
+    {
+      if (statement)
+        g_prefix_error (error, "predicate.");
+      (*error)->domain = ATTEST_ERROR;
+      (*error)->code = ATTEST_ERROR_JSON;
+      return NULL;
+    }
+  if (statement)
+    {
+      gboolean ok = attest_intoto_check_subjects (doc, bundle, &observed, &why);
+
+      attest_judgement_add_row (j, "INTOTO-SUBJECTS", ATTEST_LEVEL_MUST, ok, observed, why);
+    }
+  *out_bundle = bundle;
+  return g_steal_pointer (&j);
+}

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "json-reader.h"
+#include "verify.h"
 
 G_BEGIN_DECLS
 
@@ -43,5 +44,14 @@ const AttestJson *attest_intoto_predicate (const AttestJson *statement, GError *
  * sets @out_observed; sets @out_why when it fails. */
 gboolean attest_intoto_check_subjects (const AttestJson *statement, const AttestJson *predicate,
                                        char **out_observed, char **out_why);
+
+/* Judges @doc as `verify` does, signatures aside: a plain bundle, or a
+ * Statement of ours whose predicate is judged as the bundle and whose
+ * subjects add the MUST row INTOTO-SUBJECTS.  *@out_bundle is the bundle
+ * judged, borrowed from @doc.  A malformed document is ATTEST_ERROR_JSON
+ * with its location ("predicate." in front for a Statement's). */
+AttestJudgement *attest_intoto_judge (const AttestJson *doc, const AttestMatrix *matrix,
+                                      const AttestVerifyOptions *options, const AttestJson **out_bundle,
+                                      GError **error);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include "bundle.h"
 #include "cli.h"
 #include "error.h"
+#include "intoto.h"
 #include "paths.h"
 #include "verify.h"
 
@@ -68,6 +69,12 @@ load_side (const char *path, const char *want_kind, const AttestMatrix *matrix, 
   s->path = g_strdup (path);
   if ((s->bundle = attest_bundle_load_file (path, error)) == NULL)
     return FALSE;
+  if (attest_intoto_is_statement (s->bundle))
+    {
+      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_USAGE, "%s is an in-toto Statement: parity compares the "
+                   "bundles the Statements wrap", path);
+      return FALSE;
+    }
   if ((s->judgement = attest_verify (s->bundle, matrix, &options, error)) == NULL)
     {
       g_prefix_error (error, "%s: ", path);

@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "error.h"
 #include "fdutil.h"
+#include "intoto.h"
 #include "paths.h"
 
 /* Caps that keep a hostile bundle from producing a report nobody can
@@ -734,10 +735,11 @@ build_raw (AttestReport *report, const AttestJson *bundle)
 }
 
 AttestReport *
-attest_report_new (const AttestJson *bundle, const char *source, const AttestMatrix *matrix,
+attest_report_new (const AttestJson *doc, const char *source, const AttestMatrix *matrix,
                    const AttestVerifyOptions *options, GError **error)
 {
-  g_autoptr(AttestJudgement) j = attest_verify (bundle, matrix, options, error);
+  const AttestJson *bundle = NULL;
+  g_autoptr(AttestJudgement) j = attest_intoto_judge (doc, matrix, options, &bundle, error);
   g_autoptr(AttestReport) report = NULL;
 
   if (j == NULL)
@@ -756,6 +758,9 @@ attest_report_new (const AttestJson *bundle, const char *source, const AttestMat
   build_rows (report, j, matrix);
   compare_stored (report, bundle);
   build_facts (report, bundle, matrix);
+  if (bundle != doc)
+    add_fact (report, "in-toto", g_strdup ("a Statement of the bundle: its subjects are judged (INTOTO-SUBJECTS), "
+                                           "its signature is not (verify --allowed-signers checks it)"));
   build_limits (report, bundle);
   build_flags (report, bundle);
   build_raw (report, bundle);

@@ -27,10 +27,12 @@ typedef struct _AttestReport AttestReport;
 
 gboolean attest_report_format_parse (const char *name, AttestReportFormat *out_format, GError **error);
 
-/* Judges @bundle against @matrix and copies what the report shows; the
- * report owns everything it holds.  @source names the bundle (a path).
- * A bundle of the wrong shape is an ATTEST_ERROR_JSON with its location. */
-AttestReport *attest_report_new (const AttestJson *bundle, const char *source, const AttestMatrix *matrix,
+/* Judges @doc, a bundle or an in-toto Statement of one, against @matrix
+ * as `verify` does (attest_intoto_judge) and copies what the report
+ * shows; the report owns everything it holds.  @source names the
+ * document (a path).  A document of the wrong shape is an
+ * ATTEST_ERROR_JSON with its location. */
+AttestReport *attest_report_new (const AttestJson *doc, const char *source, const AttestMatrix *matrix,
                                  const AttestVerifyOptions *options, GError **error);
 void attest_report_free (AttestReport *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttestReport, attest_report_free)

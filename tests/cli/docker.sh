@@ -143,6 +143,11 @@ check "parity: a difference nobody explained: exit 3, UNEXPLAINED" \
   eval '[ "$rc" = 3 ] && grep -E "^PR-NET-2 .*UNEXPLAINED" "$out" >/dev/null'
 run_tool parity "$accepted" "$TEST_TMP/bwrap.json"
 check "parity with the venues swapped: usage error (2)" [ "$rc" = 2 ]
+jq '{_type: "https://in-toto.io/Statement/v1", subject: [], predicateType: "https://sandbox-attest.invalid/bundle/v1",
+     predicate: .}' "$TEST_TMP/bwrap.json" >"$TEST_TMP/bwrap.intoto.json"
+run_tool parity "$TEST_TMP/bwrap.intoto.json" "$accepted"
+check "parity of an in-toto Statement: usage error (2), one line naming it" \
+  eval '[ "$rc" = 2 ] && one_line "$err" && has "$err" "bwrap.intoto.json is an in-toto Statement"'
 jq '.venue_identity.hostname = "elsewhere"' "$TEST_TMP/bwrap.json" >"$TEST_TMP/bwrap-other.json"
 run_tool parity "$TEST_TMP/bwrap-other.json" "$accepted"
 check "parity of bundles from two hosts: NOT COMPARABLE, exit 3" eval '[ "$rc" = 3 ] && has "$out" "NOT COMPARABLE"'

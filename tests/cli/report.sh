@@ -167,4 +167,25 @@ check "--format pdf: exit 2" eval '[ "$rc" = 2 ] && has "$err" "--format pdf"'
 run_tool report "$bundle" "$bundle"
 check "two bundles: exit 2" [ "$rc" = 2 ]
 
+# ---- an in-toto Statement of the bundle: judged as verify judges it ----
+statement=$TEST_TMP/bundle.intoto.json
+jq '{_type: "https://in-toto.io/Statement/v1",
+     subject: [{name: "sandbox-probe", digest: {sha256: (.image_digest | ltrimstr("sha256:"))}},
+               {name: "policy.json", digest: {sha256: .seccomp_sha256}}],
+     predicateType: "https://sandbox-attest.invalid/bundle/v1", predicate: .}' "$bundle" >"$statement"
+run_tool report "$statement"
+check "a Statement: the bundle's verdict, and INTOTO-SUBJECTS passes" \
+  eval '[ "$rc" = "$want_rc" ] && grep -Eq "^  INTOTO-SUBJECTS +MUST +PASS" "$out"'
+check "a Statement: the report says its signature is not checked here" has "$out" "its signature is not"
+run_tool verify "$statement"
+check "a Statement: verify agrees" [ "$rc" = "$want_rc" ]
+jq '.subject[0].digest.sha256 = "'"$(printf '0%.0s' {1..64})"'"' "$statement" >"$TEST_TMP/other.intoto.json"
+run_tool report "$TEST_TMP/other.intoto.json"
+check "a Statement naming another probe: BLOCKED (3), INTOTO-SUBJECTS fails with the reason" \
+  eval '[ "$rc" = 3 ] && grep -Eq "^  INTOTO-SUBJECTS +MUST +FAIL .*is neither the probe nor the policy" "$out"'
+jq '.predicateType = "https://example.invalid/other"' "$statement" >"$TEST_TMP/foreign.intoto.json"
+run_tool report "$TEST_TMP/foreign.intoto.json"
+check "a Statement of another predicate type: exit 2, one line naming predicateType" \
+  eval '[ "$rc" = 2 ] && one_line "$err" && has "$err" "foreign.intoto.json: predicateType:"'
+
 done_testing

@@ -76,6 +76,12 @@ check "an edited bundle: refused" refused "the bundle is BLOCKED: PROFILE-DIGEST
   "${BIND[@]}" --out "$out"
 jq '.venue_identity.hostname = "elsewhere"' "$good" >"$TEST_TMP/elsewhere.json"
 check "a bundle of another host: refused" refused "another host" --bundle "$TEST_TMP/elsewhere.json" "${BIND[@]}" --out "$out"
+jq '{_type: "https://in-toto.io/Statement/v1", subject: [], predicateType: "https://sandbox-attest.invalid/bundle/v1",
+     predicate: .}' "$good" >"$TEST_TMP/good.intoto.json"
+rm -f "$out/marker"
+ex --bundle "$TEST_TMP/good.intoto.json" "${BIND[@]}" --out "$out" -- /opt/bin/echo-exit touch /out/marker
+check "an in-toto Statement: usage error (2), one line: exec takes the bundle it wraps" \
+  eval '[ "$rc" = 2 ] && one_line "$xe" && has "$xe" "is an in-toto Statement" && [ ! -e "$out/marker" ]'
 check "a bwrap that does not run: refused" refused "bwrap not found or not runnable" --bundle "$good" "${BIND[@]}" \
   --out "$out" --bwrap /bin/false
 check "a bwrap that does not exist: refused" refused "bwrap not found or not runnable" --bundle "$good" "${BIND[@]}" \
