@@ -3,6 +3,8 @@
 #include <elf.h>
 #include <stdio.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <seccomp.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -132,6 +134,8 @@ attest_host_bwrap_version_start (const char *bwrap)
                                  G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &run->pid,
                                  NULL, &run->out_fd, NULL, &run->spawn_error))
     run->pid = 0;
+  else
+    (void) fcntl (run->out_fd, F_SETFD, FD_CLOEXEC);  /* GLib 2.74 leaves it inheritable */
   return run;
 }
 
@@ -148,11 +152,15 @@ reap (AttestBwrapVersionRun *run)
   return status;
 }
 
+/* A run never finished (the policy did not compile, the bundle was
+ * refused) is not waited for: a bwrap that hangs must not hang the tool. */
 void
 attest_host_bwrap_version_run_free (AttestBwrapVersionRun *run)
 {
   if (run == NULL)
     return;
+  if (run->pid > 0)
+    (void) kill (run->pid, SIGKILL);
   (void) reap (run);
   g_clear_error (&run->spawn_error);
   g_free (run->bwrap);
@@ -309,9 +317,16 @@ elf_facts (GBytes *bytes, ElfFacts *f)
 JsonNode *
 attest_host_check_dynimport (const char *probe_path)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = attest_read_file_limited (probe_path, PROBE_MAX_BYTES, FALSE, &error);
+
+  return attest_host_check_dynimport_bytes (bytes, error != NULL ? error->message : NULL);
+}
+
+JsonNode *
+attest_host_check_dynimport_bytes (GBytes *bytes, const char *unreadable)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(GPtrArray) needed = g_ptr_array_new_with_free_func (g_free);
   ElfFacts f = { FALSE, FALSE, needed, FALSE, NULL };
   gboolean pass;
@@ -319,7 +334,7 @@ attest_host_check_dynimport (const char *probe_path)
   if (bytes != NULL)
     elf_facts (bytes, &f);
   else
-    f.problem = g_strdup (error->message);
+    f.problem = g_strdup (unreadable != NULL ? unreadable : "the probe could not be read");
   pass = f.problem == NULL && f.elf64 && !f.interp && needed->len == 0 && !f.dlopen;
 
   json_builder_begin_object (b);

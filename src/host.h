@@ -39,5 +39,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AttestBwrapVersionRun, attest_host_bwrap_version_
  * in its bytes.  Returns a JSON object {static, interp, needed[],
  * dlopen_reference, verdict}; never fails (a broken file gives verdict FAIL). */
 JsonNode *attest_host_check_dynimport (const char *probe_path);
+/* The same of bytes already read (@unreadable: why there are none). */
+JsonNode *attest_host_check_dynimport_bytes (GBytes *bytes, const char *unreadable);
 
 G_END_DECLS

@@ -207,8 +207,11 @@ attest_intoto_judge (const AttestJson *doc, const AttestMatrix *matrix, const At
     {
       if (statement)
         g_prefix_error (error, "predicate.");
-      (*error)->domain = ATTEST_ERROR;
-      (*error)->code = ATTEST_ERROR_JSON;
+      if (error != NULL && *error != NULL)
+        {
+          (*error)->domain = ATTEST_ERROR;
+          (*error)->code = ATTEST_ERROR_JSON;
+        }
       return NULL;
     }
   if (statement)

@@ -285,11 +285,6 @@ supervise (const AttestLaunchSpec *spec, pid_t pid, int pidfd, int sigfd, Sink *
       for (guint i = 0; i < n_sinks; i++)
         if (sinks[i].fd >= 0 && (pfd[2 + i].revents & (POLLIN | POLLHUP | POLLERR)) && !sink_read (&sinks[i]))
           attest_close_fd (&sinks[i].fd);
-      if (!worked && sinks[1].first_at != 0)
-        {
-          worked = TRUE;
-          spec->while_running (spec->while_running_data);
-        }
       if (!exited && (pfd[1].revents & POLLIN))
         {
           struct signalfd_siginfo si;
@@ -309,6 +304,13 @@ supervise (const AttestLaunchSpec *spec, pid_t pid, int pidfd, int sigfd, Sink *
         {
           r->timed_out = TRUE;
           kill_sandbox (pid);
+        }
+      /* After the exit, signal and deadline checks of this round, so that
+       * its time counts against none of them; the next poll comes after. */
+      if (!worked && !exited && sinks[1].first_at != 0)
+        {
+          worked = TRUE;
+          spec->while_running (spec->while_running_data);
         }
       /* poll skips negative fds, so a closed sink simply drops out. */
       for (guint i = 0; i < n_sinks; i++)
@@ -364,10 +366,19 @@ go_channel (int fds[2], GError **error)
   return TRUE;
 }
 
-static void
-send_go (int fd)
+static gboolean
+send_go (int fd, GError **error)
 {
-  ssize_t n G_GNUC_UNUSED = send (fd, "g", 1, MSG_NOSIGNAL);
+  ssize_t n;
+
+  do
+    n = send (fd, "g", 1, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  if (n == 1 || (n < 0 && errno == EPIPE))
+    return TRUE;
+  g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_FAILED, "telling the staging process to go on: %s",
+               n < 0 ? g_strerror (errno) : "short write");
+  return FALSE;
 }
 
 /* Waits for the child's "unshared" byte, then maps its 0 to @spec's ids. */
@@ -474,12 +485,12 @@ attest_launch (const AttestLaunchSpec *spec, GError **error)
       g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_FAILED, "pidfd_open: %s", g_strerror (errsv));
       ok = FALSE;
     }
-  if (ok)
-    send_go (go[1]);
+  if (ok && !send_go (go[1], error))
+    ok = FALSE;
   if (ok && !map_staging (pid, err[0], spec, r, error))
     ok = FALSE;
-  if (ok && r->staging_error == NULL)
-    send_go (go[1]);
+  if (ok && r->staging_error == NULL && !send_go (go[1], error))
+    ok = FALSE;
   attest_close_fd (&go[1]);
   if (!ok)
     {

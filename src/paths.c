@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -113,4 +114,17 @@ attest_paths_remove_tree (const char *path, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+attest_paths_within (const char *path, const char *dir)
+{
+  g_autofree char *real_path = realpath (path, NULL);
+  g_autofree char *real_dir = realpath (dir, NULL);
+  gsize n = real_dir != NULL ? strlen (real_dir) : 0;
+
+  if (real_path == NULL || real_dir == NULL)
+    return FALSE;
+  return strncmp (real_path, real_dir, n) == 0
+         && (real_path[n] == '\0' || real_path[n] == '/' || strcmp (real_dir, "/") == 0);
 }

@@ -18,4 +18,8 @@ char *attest_paths_bwrap (void);
  * read-only folders writable first (the sandbox may have left some). */
 gboolean attest_paths_remove_tree (const char *path, GError **error);
 
+/* @path is @dir or below it, symbolic links resolved; FALSE when either
+ * does not exist. */
+gboolean attest_paths_within (const char *path, const char *dir);
+
 G_END_DECLS

@@ -222,6 +222,14 @@ prepare_folders (Run *run, GError **error)
     return FALSE;
   p->in_dir = g_strdup (run->workdir->in_dir);
   p->out_dir = g_strdup (run->workdir->out_dir);
+  /* The sandbox writes /out: a folder there could be a link elsewhere by
+   * the time the bundle is written. */
+  if (o->evidence_dir != NULL && o->out_dir != NULL && attest_paths_within (o->evidence_dir, o->out_dir))
+    {
+      g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_USAGE, "--evidence %s is inside --out %s, which the sandbox "
+                   "writes: choose an evidence folder outside it", o->evidence_dir, o->out_dir);
+      return FALSE;
+    }
   if (o->evidence_dir != NULL)
     run->evidence_dir = g_strdup (o->evidence_dir);
   else
@@ -271,7 +279,9 @@ record_host (gpointer data)
     g_ptr_array_add (ev->problems, g_strdup_printf ("the tool's own probe %s is missing", own));
   ev->identity = attest_host_identity ();
   ev->runtime = attest_host_runtime (run->profile->bwrap, ev->bwrap_version);
-  ev->dynimport = attest_host_check_dynimport (run->profile->probe);
+  /* Of the bytes written to the copy that ran, never of the file now: a
+   * sandbox whose /out holds the work folder could replace it. */
+  ev->dynimport = attest_host_check_dynimport_bytes (run->probe_bytes, NULL);
   ev->host_namespaces = attest_collect_host_namespaces ();
   g_clear_pointer (&run->probe_bytes, g_bytes_unref);
   timing (run, "host", t);

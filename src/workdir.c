@@ -93,6 +93,19 @@ make_out (const char *dir, GError **error)
   return TRUE;
 }
 
+/* A folder bound into the sandbox must not hold the work folder: the
+ * sandbox could then change the probe copy or the staged /tmp's mount
+ * point (--out /tmp, or TMPDIR under --out). */
+static gboolean
+holds_workdir (const char *option, const char *dir, const char *work, GError **error)
+{
+  if (dir == NULL || !attest_paths_within (work, dir))
+    return TRUE;
+  g_set_error (error, ATTEST_ERROR, ATTEST_ERROR_USAGE, "%s %s holds the work folder %s, which the sandbox must "
+               "not reach: choose another folder, or set TMPDIR outside it", option, dir, work);
+  return FALSE;
+}
+
 AttestWorkdir *
 attest_workdir_new (const char *in_dir, const char *out_dir, GError **error)
 {
@@ -104,6 +117,11 @@ attest_workdir_new (const char *in_dir, const char *out_dir, GError **error)
   w->path = make_private_dir (error);
   if (w->path == NULL)
     return NULL;
+  if (!holds_workdir ("--in", in_dir, w->path, error) || !holds_workdir ("--out", out_dir, w->path, error))
+    {
+      attest_workdir_remove (w, NULL);
+      return NULL;
+    }
   if (getuid () == 0 && chmod (w->path, 0711) < 0)
     {
       fail (error, ATTEST_ERROR_FAILED, w->path);

@@ -107,7 +107,11 @@ fi
 # to 65532 at once.  strace delays the tool's pidfd_open, its last step
 # before it writes to the child, so the child is always gone first: the
 # tool must report why, not die of SIGPIPE (exit 141) without a word.
-if command -v strace >/dev/null; then
+if ! command -v strace >/dev/null; then
+  skip_or_fail "strace not found: the early-death case of the staging child is not tested"
+elif ! strace -f -qq -o /dev/null -e trace=pidfd_open -e inject=pidfd_open:delay_exit=1 true 2>/dev/null; then
+  skip_or_fail "strace cannot trace here (ptrace or syscall injection unavailable)"
+else
   race_rc=0
   strace -f -qq -o /dev/null -e trace=pidfd_open -e inject=pidfd_open:delay_exit=200000 \
     unshare --user --map-root-user "$SANDBOX_ATTEST" doctor --json >"$TEST_TMP/race.json" 2>"$TEST_TMP/race.err" || race_rc=$?
@@ -116,8 +120,6 @@ if command -v strace >/dev/null; then
   check "staging child gone before it is told to go on: trial.userns names the failed uid drop" \
     eval '[ "$(status_of "$TEST_TMP/race.json" trial.userns)" = fail ] &&
           field_of "$TEST_TMP/race.json" trial.userns observed | grep -q "dropping to the staging uid"'
-else
-  skip_or_fail "strace not found: the early-death case of the staging child is not tested"
 fi
 
 # The account run really uses: an unprivileged uid of the namespace.  The

@@ -215,4 +215,19 @@ rc=0
   >/dev/null 2>"$TEST_TMP/usage" || rc=$?
 check "a bad policy is exit 2 naming the JSON location" eval '[ "$rc" = 2 ] && has "$TEST_TMP/usage" "syscalls[0].args[0].op"'
 
+# ---- folders the sandbox writes must not hold the tool's own ----
+wide=$TEST_TMP/wide
+mkdir -m 777 "$wide"
+mkdir "$TEST_TMP/wide-ev"
+rc=0
+TMPDIR=$wide "$SANDBOX_ATTEST" run --out "$wide" --evidence "$TEST_TMP/wide-ev" >/dev/null 2>"$TEST_TMP/usage" || rc=$?
+check "--out holding the work folder (TMPDIR under it): exit 2, one line, nothing left in it" \
+  eval '[ "$rc" = 2 ] && one_line "$TEST_TMP/usage" && has "$TEST_TMP/usage" "holds the work folder" &&
+        [ -z "$(ls -A "$wide")" ] && [ -z "$(ls -A "$TEST_TMP/wide-ev")" ]'
+mkdir "$wide/ev"
+rc=0
+"$SANDBOX_ATTEST" run --out "$wide" --evidence "$wide/ev" >/dev/null 2>"$TEST_TMP/usage" || rc=$?
+check "--evidence inside --out: exit 2, one line, no bundle" \
+  eval '[ "$rc" = 2 ] && one_line "$TEST_TMP/usage" && has "$TEST_TMP/usage" "is inside --out" && [ -z "$(ls -A "$wide/ev")" ]'
+
 done_testing

@@ -101,8 +101,8 @@ static void
 test_wrap_predicate_is_bundle_unchanged (void)
 {
   g_autoptr(JsonNode) bundle = node_of (bwrap_bundle);
+  g_autofree char *before = json_to_string (bundle, FALSE);   /* before wrapping: wrap must not edit it */
   g_autoptr(JsonNode) statement = attest_intoto_wrap (bundle, NULL);
-  g_autofree char *before = json_to_string (bundle, FALSE);
   JsonNode *predicate = NULL;
   g_autofree char *inside = NULL;
 
@@ -378,28 +378,28 @@ uppercase_probe_digest (JsonArray *subjects)
 }
 
 static void
-add_extra_subject (JsonArray *subjects)
+append_subject (JsonArray *subjects, const char *name, const char *sha)
 {
   JsonObject *s = json_object_new ();
   JsonObject *d = json_object_new ();
 
-  json_object_set_string_member (d, "sha256", OTHER_SHA);
-  json_object_set_string_member (s, "name", "etc-shadow");
+  json_object_set_string_member (d, "sha256", sha);
+  json_object_set_string_member (s, "name", name);
   json_object_set_object_member (s, "digest", d);
   json_array_add_object_element (subjects, s);
+}
+
+static void
+add_extra_subject (JsonArray *subjects)
+{
+  append_subject (subjects, "etc-shadow", OTHER_SHA);
 }
 
 /* The probe's bytes again under another name. */
 static void
 add_probe_again (JsonArray *subjects)
 {
-  JsonObject *s = json_object_new ();
-  JsonObject *d = json_object_new ();
-
-  json_object_set_string_member (d, "sha256", PROBE_SHA);
-  json_object_set_string_member (s, "name", "evil");
-  json_object_set_object_member (s, "digest", d);
-  json_array_add_object_element (subjects, s);
+  append_subject (subjects, "evil", PROBE_SHA);
 }
 
 static void
@@ -527,6 +527,124 @@ test_subjects_refuse_missing (void)
   g_assert_cmpstr (w3, ==, "no subject has the probe's digest the bundle records");
 }
 
+/* The policy's bytes again under another name. */
+static void
+add_policy_again (JsonArray *subjects)
+{
+  append_subject (subjects, "policy-copy.json", POLICY_SHA);
+}
+
+static void
+test_subjects_refuse_policy_twice (void)
+{
+  g_autofree char *why = NULL;
+
+  g_assert_false (check (bwrap_bundle, add_policy_again, &why));
+  g_assert_cmpstr (why, ==, "subject[2] (policy-copy.json) repeats a digest an earlier subject names");
+}
+
+/* ---- judging a document: a bundle, or a Statement of one ---- */
+
+static const AttestRowResult *
+row_of (const AttestJudgement *j, const char *id)
+{
+  for (guint i = 0; i < j->rows->len; i++)
+    {
+      const AttestRowResult *r = g_ptr_array_index (j->rows, i);
+      if (strcmp (r->id, id) == 0)
+        return r;
+    }
+  return NULL;
+}
+
+static AttestJudgement *
+judge_text (const char *text, const AttestJson **out_bundle, AttestJson **out_doc, GError **error)
+{
+  g_autofree char *matrix_path = g_test_build_filename (G_TEST_DIST, "..", "data", "matrix.json", NULL);
+  g_autoptr(AttestMatrix) matrix = attest_matrix_load_file (matrix_path, NULL);
+  AttestVerifyOptions options = { FALSE, NULL, NULL };
+
+  g_assert_nonnull (matrix);
+  *out_doc = doc_of (text);
+  return attest_intoto_judge (*out_doc, matrix, &options, out_bundle, error);
+}
+
+/* The golden ACCEPTED bundle's text. */
+static char *
+accepted_text (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "bundles", "accepted.json", NULL);
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* A Statement of @bundle_text as text, its subjects changed by @mutate. */
+static char *
+statement_text_of (const char *bundle_text, Mutation mutate)
+{
+  g_autoptr(JsonNode) statement = wrap_text (bundle_text);
+
+  if (mutate != NULL)
+    mutate (subjects_of (statement));
+  return json_to_string (statement, FALSE);
+}
+
+static void
+test_judge_bundle_and_statement (void)
+{
+  g_autofree char *text = accepted_text ();
+  g_autofree char *statement_text = statement_text_of (text, NULL);
+  g_autoptr(AttestJson) doc = NULL, sdoc = NULL;
+  g_autoptr(AttestJudgement) plain = NULL, wrapped = NULL;
+  const AttestJson *bundle = NULL, *predicate = NULL;
+
+  plain = judge_text (text, &bundle, &doc, NULL);
+  g_assert_nonnull (plain);
+  g_assert_true (bundle == doc);
+  g_assert_null (row_of (plain, "INTOTO-SUBJECTS"));
+
+  wrapped = judge_text (statement_text, &predicate, &sdoc, NULL);
+  g_assert_nonnull (wrapped);
+  g_assert_true (predicate == attest_json_member (sdoc, "predicate"));
+  g_assert_cmpuint (wrapped->rows->len, ==, plain->rows->len + 1);
+  g_assert_cmpint (row_of (wrapped, "INTOTO-SUBJECTS")->status, ==, ATTEST_ROW_PASS);
+  g_assert_cmpint (wrapped->accepted, ==, plain->accepted);
+}
+
+static void
+test_judge_statement_with_other_subject (void)
+{
+  g_autofree char *text = accepted_text ();
+  g_autofree char *statement_text = statement_text_of (text, change_probe_digest);
+  g_autoptr(AttestJson) sdoc = NULL;
+  g_autoptr(AttestJudgement) j = NULL;
+  const AttestJson *predicate = NULL;
+
+  j = judge_text (statement_text, &predicate, &sdoc, NULL);
+  g_assert_nonnull (j);
+  g_assert_cmpint (row_of (j, "INTOTO-SUBJECTS")->status, ==, ATTEST_ROW_FAIL);
+  g_assert_false (j->accepted);
+}
+
+static void
+test_judge_malformed_predicate (void)
+{
+  g_autoptr(JsonNode) statement = wrap_text (bwrap_bundle);
+  g_autofree char *text = json_to_string (statement, FALSE);
+  g_autoptr(AttestJson) doc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AttestJudgement) j = NULL;
+  const AttestJson *predicate = NULL;
+
+  /* bwrap_bundle carries only what wrapping reads: not a whole bundle */
+  j = judge_text (text, &predicate, &doc, &error);
+  g_assert_null (j);
+  g_assert_error (error, ATTEST_ERROR, ATTEST_ERROR_JSON);
+  g_assert_true (g_str_has_prefix (error->message, "predicate."));
+}
+
 static void
 test_subjects_refuse_no_sha256 (void)
 {
@@ -559,5 +677,9 @@ main (int argc, char **argv)
   g_test_add_func ("/intoto/subjects/refuses-extra-subject", test_subjects_refuse_extra);
   g_test_add_func ("/intoto/subjects/refuses-missing-subject", test_subjects_refuse_missing);
   g_test_add_func ("/intoto/subjects/refuses-subject-without-sha256", test_subjects_refuse_no_sha256);
+  g_test_add_func ("/intoto/subjects/refuses-policy-twice", test_subjects_refuse_policy_twice);
+  g_test_add_func ("/intoto/judge/bundle-and-statement", test_judge_bundle_and_statement);
+  g_test_add_func ("/intoto/judge/statement-with-other-subject", test_judge_statement_with_other_subject);
+  g_test_add_func ("/intoto/judge/malformed-predicate", test_judge_malformed_predicate);
   return g_test_run ();
 }

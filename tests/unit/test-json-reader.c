@@ -129,6 +129,33 @@ test_strings_unescape (void)
   g_assert_cmpstr (((AttestJson *) g_ptr_array_index (root->items, 0))->text, ==, "a\n\xc3\xa9\xf0\x9f\x98\x80\"");
 }
 
+/* Raw bytes are checked as UTF-8 wherever they sit: before, after and
+ * between escapes, and a sequence cut by an escape is invalid. */
+static void
+test_strings_reject_bad_utf8_around_escapes (void)
+{
+  static const char *const bad[] = {
+    "[\"\\n\xff\"]", "[\"\xff\\n\"]", "[\"a\\tb\xc3\"]", "[\"\xc3\\u00e9\"]", "[\"\xc3\\n\"]",
+    "{\"k\\n\xff\": 1}",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AttestJson) root = parse (bad[i], &error);
+
+      g_assert_null (root);
+      g_assert_error (error, ATTEST_ERROR, ATTEST_ERROR_JSON);
+      g_assert_nonnull (strstr (error->message, "not valid UTF-8"));
+    }
+  {
+    g_autoptr(AttestJson) root = parse ("[\"\xc3\xa9\\n\xc3\xa9\"]", NULL);
+
+    g_assert_nonnull (root);
+    g_assert_cmpstr (((AttestJson *) g_ptr_array_index (root->items, 0))->text, ==, "\xc3\xa9\n\xc3\xa9");
+  }
+}
+
 static void
 test_check_keys_names_case_variant (void)
 {
@@ -152,6 +179,7 @@ main (int argc, char **argv)
   g_test_add_func ("/json/parse/rejects-deep-nesting", test_rejects_deep_nesting);
   g_test_add_func ("/json/u64/is-exact", test_u64_is_exact);
   g_test_add_func ("/json/string/unescapes", test_strings_unescape);
+  g_test_add_func ("/json/string/rejects-bad-utf8-around-escapes", test_strings_reject_bad_utf8_around_escapes);
   g_test_add_func ("/json/keys/names-case-variant", test_check_keys_names_case_variant);
   return g_test_run ();
 }
