@@ -347,16 +347,20 @@ add_user_runtime_paths (const char **paths, size_t n, size_t max, char store[][1
 }
 
 /* Abstract unix sockets of this network namespace, from /proc/net/unix;
- * counts all entries and those whose name contains one of @needles. */
+ * counts all entries and those whose name contains one of @needles.  When
+ * the file cannot be read, records that as @method's attempt and an error. */
 static bool
-scan_proc_net_unix (AttestCtx *ctx, const char *const *needles, int *out_total,
+scan_proc_net_unix (AttestCtx *ctx, const char *method, const char *const *needles, int *out_total,
                     int *out_matching, AttestBuf *matches)
 {
   AttestBuf b;
   attest_buf_init (&b);
   if (attest_read_file ("/proc/net/unix", 1 << 20, &b) < 0)
     {
+      int e = errno;
       attest_buf_free (&b);
+      attest_record (ctx, method, NULL, -1, e, "cannot read /proc/net/unix");
+      attest_error (ctx, "cannot read /proc/net/unix: %s", strerror (e));
       return false;
     }
   int total = 0, matching = 0;
@@ -426,13 +430,7 @@ attest_probe_sock_docker (AttestCtx *ctx)
   AttestBuf matches;
   attest_buf_init (&matches);
   const char *method = "scan /proc/net/unix for docker, containerd, podman, buildkit and crio sockets (abstract included)";
-  if (!scan_proc_net_unix (ctx, needles, &total, &matching, &matches))
-    {
-      int e = errno;
-      attest_record (ctx, method, NULL, -1, e, "cannot read /proc/net/unix");
-      attest_error (ctx, "cannot read /proc/net/unix: %s", strerror (e));
-    }
-  else
+  if (scan_proc_net_unix (ctx, method, needles, &total, &matching, &matches))
     {
       attest_fact_raw (ctx, "runtime_sockets_in_proc_net_unix", matches.data, matches.len);
       attest_record (ctx, method, matching ? "RUNTIME_SOCKET_FOUND" : "NO_RUNTIME_SOCKET",
@@ -483,13 +481,7 @@ attest_probe_ipc_1 (AttestCtx *ctx)
   AttestBuf names;
   attest_buf_init (&names);
   const char *method = "read /proc/net/unix (unix sockets of this network namespace)";
-  if (!scan_proc_net_unix (ctx, all, &total, &named, &names))
-    {
-      int e = errno;
-      attest_record (ctx, method, NULL, -1, e, "cannot read /proc/net/unix");
-      attest_error (ctx, "cannot read /proc/net/unix: %s", strerror (e));
-    }
-  else
+  if (scan_proc_net_unix (ctx, method, all, &total, &named, &names))
     {
       attest_fact_raw (ctx, "named_unix_sockets", names.data, names.len);
       attest_record (ctx, method, total ? "UNIX_SOCKETS_VISIBLE" : "NO_UNIX_SOCKETS", total, 0,

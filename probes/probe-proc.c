@@ -192,17 +192,21 @@ typedef struct {
 
 static volatile long target_marker = 0x61747465737421L;   /* read by process_vm_readv */
 
+/* Fails as the attempt's SETUP_FAILED outcome in @res. */
 static bool
-target_start (Target *t)
+target_start (Target *t, AttestCallResult *res)
 {
   int p[2];
-  if (pipe2 (p, O_CLOEXEC) != 0)
-    return false;
-  pid_t pid = attest_fork ();
-  if (pid < 0)
+  pid_t pid = -1;
+  if (pipe2 (p, O_CLOEXEC) == 0 && (pid = attest_fork ()) < 0)
     {
       close (p[0]);
       close (p[1]);
+    }
+  if (pid < 0)
+    {
+      attest_result_errno (res, -1);
+      snprintf (res->token, sizeof res->token, "SETUP_FAILED");
       return false;
     }
   if (pid == 0)
@@ -235,12 +239,8 @@ ptrace_attach_child (void *arg, AttestCallResult *res)
 {
   long request = (long) arg;
   Target t;
-  if (!target_start (&t))
-    {
-      attest_result_errno (res, -1);
-      snprintf (res->token, sizeof res->token, "SETUP_FAILED");
-      return;
-    }
+  if (!target_start (&t, res))
+    return;
   long r = ptrace ((int) request, t.pid, NULL, NULL);
   attest_result_errno (res, r);
   if (r == 0)
@@ -276,12 +276,8 @@ vm_readv_child (void *arg, AttestCallResult *res)
 {
   (void) arg;
   Target t;
-  if (!target_start (&t))
-    {
-      attest_result_errno (res, -1);
-      snprintf (res->token, sizeof res->token, "SETUP_FAILED");
-      return;
-    }
+  if (!target_start (&t, res))
+    return;
   long value = 0;
   struct iovec local = { &value, sizeof value };
   struct iovec remote = { (void *) &target_marker, sizeof value };
@@ -297,12 +293,8 @@ pidfd_getfd_child (void *arg, AttestCallResult *res)
 {
   (void) arg;
   Target t;
-  if (!target_start (&t))
-    {
-      attest_result_errno (res, -1);
-      snprintf (res->token, sizeof res->token, "SETUP_FAILED");
-      return;
-    }
+  if (!target_start (&t, res))
+    return;
   long pidfd = syscall (SYS_pidfd_open, t.pid, 0);
   if (pidfd < 0)
     {
@@ -326,12 +318,8 @@ kcmp_child (void *arg, AttestCallResult *res)
 {
   (void) arg;
   Target t;
-  if (!target_start (&t))
-    {
-      attest_result_errno (res, -1);
-      snprintf (res->token, sizeof res->token, "SETUP_FAILED");
-      return;
-    }
+  if (!target_start (&t, res))
+    return;
   long r = syscall (SYS_kcmp, getpid (), t.pid, KCMP_FILE, 0, 0);
   attest_result_errno (res, r);
   target_stop (&t);
@@ -350,12 +338,8 @@ proc_mem_child (void *arg, AttestCallResult *res)
 {
   (void) arg;
   Target t;
-  if (!target_start (&t))
-    {
-      attest_result_errno (res, -1);
-      snprintf (res->token, sizeof res->token, "SETUP_FAILED");
-      return;
-    }
+  if (!target_start (&t, res))
+    return;
   char path[64];
   snprintf (path, sizeof path, "/proc/%d/mem", (int) t.pid);
   int fd = open (path, O_RDWR | O_CLOEXEC);

@@ -394,7 +394,7 @@ attest_assemble (const AttestAssembleOptions *o, AttestJudgement **out_judgement
   own_sha = own != NULL ? attest_sha256_hex_bytes (own) : g_strdup ("missing");
   options.probe_sha256 = own_sha;
   bundle = attest_bundle_build (ev);
-  bytes = attest_bundle_to_bytes (bundle);
+  bytes = attest_json_to_bytes (bundle);
   parsed = attest_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "bundle", error);
   if (parsed == NULL || (j = attest_verify (parsed, matrix, &options, error)) == NULL)
     return NULL;
@@ -402,7 +402,7 @@ attest_assemble (const AttestAssembleOptions *o, AttestJudgement **out_judgement
   json_object_set_member (json_node_get_object (bundle), "judgement", attest_judgement_to_json (j));
   json_object_set_string_member (json_node_get_object (bundle), "matrix_sha256", matrix->sha256);
   g_clear_pointer (&bytes, g_bytes_unref);
-  bytes = attest_bundle_to_bytes (bundle);
+  bytes = attest_json_to_bytes (bundle);
 
   if (o->evidence_dir != NULL)
     evidence = g_strdup (o->evidence_dir);
@@ -434,14 +434,9 @@ print_judgement (const AttestJudgement *j, const char *path, gboolean json)
   if (json)
     {
       g_autoptr(JsonNode) node = attest_judgement_to_json (j);
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      g_autofree char *text = NULL;
 
       json_object_set_string_member (json_node_get_object (node), "bundle", path);
-      json_generator_set_root (gen, node);
-      json_generator_set_pretty (gen, TRUE);
-      text = json_generator_to_data (gen, NULL);
-      g_print ("%s\n", text);
+      attest_json_print (node);
     }
   else
     {

@@ -288,18 +288,3 @@ attest_bundle_file_name (const char *venue, const char *run_date)
   return g_strdup_printf ("sandbox-attestation-evidence-%s-%s.json", safe, run_date);
 }
 
-GBytes *
-attest_bundle_to_bytes (JsonNode *bundle)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  gsize len = 0;
-  char *text;
-
-  json_generator_set_root (gen, bundle);
-  json_generator_set_pretty (gen, TRUE);
-  text = json_generator_to_data (gen, &len);
-  text = g_realloc (text, len + 2);
-  text[len] = '\n';
-  text[len + 1] = '\0';
-  return g_bytes_new_take (text, len + 1);
-}

@@ -66,6 +66,4 @@ JsonNode *attest_bundle_build (const AttestEvidence *ev);
  * reduced to [A-Za-z0-9._-]. */
 char *attest_bundle_file_name (const char *venue, const char *run_date);
 
-GBytes *attest_bundle_to_bytes (JsonNode *bundle);
-
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include "fdutil.h"
 #include "exec.h"
 #include "intoto.h"
+#include "json-writer.h"
 #include "paths.h"
 #include "pipeline.h"
 #include "policy.h"
@@ -42,19 +43,6 @@ parse_options (GOptionContext *context, int *argc, char ***argv, GError **error)
   (*error)->domain = ATTEST_ERROR;
   (*error)->code = ATTEST_ERROR_USAGE;
   return FALSE;
-}
-
-static GBytes *
-json_to_bytes (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autofree char *text = NULL;
-  gsize len = 0;
-
-  json_generator_set_root (gen, node);
-  json_generator_set_pretty (gen, TRUE);
-  text = json_generator_to_data (gen, &len);
-  return g_bytes_new_take (g_strconcat (text, "\n", NULL), len + 1);
 }
 
 static void
@@ -97,7 +85,7 @@ write_compile_outputs (const AttestFilter *filter, const char *bpf_path, const c
   if (manifest_path != NULL)
     {
       g_autoptr(JsonNode) manifest = attest_filter_manifest (filter);
-      g_autoptr(GBytes) bytes = json_to_bytes (manifest);
+      g_autoptr(GBytes) bytes = attest_json_to_bytes (manifest);
 
       if (!attest_write_file_atomic (manifest_path, bytes, TRUE, error))
         {
@@ -173,18 +161,13 @@ print_run_result (const AttestRunResult *r, gboolean json)
   if (json)
     {
       g_autoptr(JsonNode) node = attest_judgement_to_json (r->judgement);
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      g_autofree char *text = NULL;
 
       json_object_set_string_member (json_node_get_object (node), "bundle", r->bundle_path);
       if (r->statement_path != NULL)
         json_object_set_string_member (json_node_get_object (node), "statement", r->statement_path);
       if (r->signature_path != NULL)
         json_object_set_string_member (json_node_get_object (node), "signature", r->signature_path);
-      json_generator_set_root (gen, node);
-      json_generator_set_pretty (gen, TRUE);
-      text = json_generator_to_data (gen, NULL);
-      g_print ("%s\n", text);
+      attest_json_print (node);
       return;
     }
   g_print ("verdict: %s\n", r->accepted ? "ACCEPTED" : "BLOCKED");
@@ -450,9 +433,7 @@ static void
 print_verified_json (GArray *results)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
 
   json_builder_begin_array (b);
   for (guint i = 0; i < results->len; i++)
@@ -465,10 +446,7 @@ print_verified_json (GArray *results)
     }
   json_builder_end_array (b);
   root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  text = json_generator_to_data (gen, NULL);
-  g_print ("%s\n", text);
+  attest_json_print (root);
 }
 
 static void
@@ -678,7 +656,7 @@ sign_target (const char *path, const char *out_path, gboolean force, GBytes **ou
       return FALSE;
     }
   g_clear_pointer (&bytes, g_bytes_unref);
-  bytes = attest_bundle_to_bytes (statement);
+  bytes = attest_json_to_bytes (statement);
   target = out_path != NULL ? g_strdup (out_path) : attest_intoto_path (path);
   if (!attest_write_file_atomic (target, bytes, force, error))
     {

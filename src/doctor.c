@@ -22,6 +22,7 @@
 #include "error.h"
 #include "fdutil.h"
 #include "host.h"
+#include "json-writer.h"
 #include "launch.h"
 #include "paths.h"
 #include "policy.h"
@@ -1517,13 +1518,8 @@ attest_cli_doctor (int argc, char **argv, GError **error)
   if (json)
     {
       g_autoptr(JsonNode) node = attest_doctor_report_to_json (report);
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      g_autofree char *text = NULL;
 
-      json_generator_set_root (gen, node);
-      json_generator_set_pretty (gen, TRUE);
-      text = json_generator_to_data (gen, NULL);
-      g_print ("%s\n", text);
+      attest_json_print (node);
     }
   else
     {

@@ -14,4 +14,11 @@ void attest_json_add_string_member (JsonBuilder *b, const char *name, const char
  * replaced; null when @bytes is NULL. */
 void attest_json_add_text_member (JsonBuilder *b, const char *name, GBytes *bytes);
 
+/* @node as every JSON file the tool writes: json-glib's pretty form and a
+ * final newline. */
+GBytes *attest_json_to_bytes (JsonNode *node);
+
+/* The same on stdout (--json output). */
+void attest_json_print (JsonNode *node);
+
 G_END_DECLS

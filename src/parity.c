@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "error.h"
 #include "intoto.h"
+#include "json-writer.h"
 #include "paths.h"
 #include "verify.h"
 
@@ -267,9 +268,7 @@ print_json (const Side *b, const Side *d, GPtrArray *rows, GPtrArray *problems, 
             guint weaker)
 {
   g_autoptr(JsonBuilder) j = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
   const Side *sides[] = { b, d };
   const char *names[] = { "bwrap", "docker" };
 
@@ -316,10 +315,7 @@ print_json (const Side *b, const Side *d, GPtrArray *rows, GPtrArray *problems, 
   json_builder_add_int_value (j, weaker);
   json_builder_end_object (j);
   root = json_builder_get_root (j);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  text = json_generator_to_data (gen, NULL);
-  g_print ("%s\n", text);
+  attest_json_print (root);
 }
 
 static void

@@ -17,6 +17,7 @@
 #include "fdutil.h"
 #include "host.h"
 #include "intoto.h"
+#include "json-writer.h"
 #include "launch.h"
 #include "sandbox-limits.h"
 #include "sign.h"
@@ -457,7 +458,7 @@ static JsonNode *
 judged_bundle (Run *run, AttestJudgement **out_judgement, GError **error)
 {
   g_autoptr(JsonNode) bundle = attest_bundle_build (run->ev);
-  g_autoptr(GBytes) bytes = attest_bundle_to_bytes (bundle);
+  g_autoptr(GBytes) bytes = attest_json_to_bytes (bundle);
   g_autoptr(AttestJson) parsed = attest_json_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                                                     "bundle", error);
   AttestVerifyOptions options = { run->o->allow_degraded_limits, NULL,
@@ -482,7 +483,7 @@ write_bundle (Run *run, JsonNode *bundle, char **out_path, GError **error)
 {
   g_autofree char *name = attest_bundle_file_name (run->ev->venue, run->ev->run_date);
   g_autofree char *path = g_build_filename (run->evidence_dir, name, NULL);
-  g_autoptr(GBytes) bytes = attest_bundle_to_bytes (bundle);
+  g_autoptr(GBytes) bytes = attest_json_to_bytes (bundle);
 
   if (!attest_write_file_atomic (path, bytes, run->o->force, error))
     {
@@ -515,7 +516,7 @@ write_statement (Run *run, JsonNode *bundle, AttestRunResult *result, GError **e
   ok = (statement = attest_intoto_wrap (bundle, error)) != NULL;
   if (ok)
     {
-      bytes = attest_bundle_to_bytes (statement);
+      bytes = attest_json_to_bytes (statement);
       ok = attest_write_file_atomic (path, bytes, run->o->force, error);
     }
   if (ok && run->o->sign_key != NULL)
